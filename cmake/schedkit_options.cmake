@@ -1,0 +1,45 @@
+# Compile options shared by every schedkit target.
+add_library(schedkit_options INTERFACE)
+target_compile_options(schedkit_options INTERFACE -Wall -Wextra)
+if(SCHEDKIT_WERROR)
+  target_compile_options(schedkit_options INTERFACE -Werror)
+endif()
+if(SCHEDKIT_SANITIZE)
+  target_compile_options(schedkit_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                    -fno-sanitize-recover=all)
+  target_link_options(schedkit_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# schedkit_module(NAME [DEPS ...]): a library target schedkit_NAME from every .cpp in src/NAME.
+function(schedkit_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
+  add_library(schedkit_${name} STATIC ${sources})
+  target_include_directories(schedkit_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  target_link_libraries(schedkit_${name} PUBLIC schedkit_options ${ARG_DEPS})
+endfunction()
+
+# schedkit_tests(NAME [DEPS ...]): one GoogleTest binary NAME_tests from every .cpp in tests/NAME.
+function(schedkit_tests name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
+  add_executable(${name}_tests ${sources})
+  target_link_libraries(${name}_tests PRIVATE ${ARG_DEPS} GTest::gtest_main schedkit_options)
+  target_compile_definitions(${name}_tests PRIVATE SCHEDKIT_SHARED_DIR="${SCHEDKIT_SHARED_DIR}"
+                                                   SCHEDKIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES ENVIRONMENT
+                       "SCHEDKIT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
+
+# schedkit_bench(NAME [DEPS ...]): one Google Benchmark binary per .cpp in bench/NAME.
+function(schedkit_bench name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
+  foreach(src ${sources})
+    get_filename_component(stem ${src} NAME_WE)
+    add_executable(bench_${stem} ${src})
+    target_link_libraries(bench_${stem} PRIVATE ${ARG_DEPS} benchmark::benchmark schedkit_options)
+    target_compile_definitions(bench_${stem} PRIVATE SCHEDKIT_SHARED_DIR="${SCHEDKIT_SHARED_DIR}"
+                                                     SCHEDKIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  endforeach()
+endfunction()

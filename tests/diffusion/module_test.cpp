@@ -1,0 +1,7 @@
+#include <gtest/gtest.h>
+
+namespace schedkit::diffusion {
+const char* ModuleName();
+}
+
+TEST(DiffusionModule, LinksIntoTheLibrary) { EXPECT_STREQ(schedkit::diffusion::ModuleName(), "diffusion"); }

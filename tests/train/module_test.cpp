@@ -1,0 +1,7 @@
+#include <gtest/gtest.h>
+
+namespace schedkit::train {
+const char* ModuleName();
+}
+
+TEST(TrainModule, LinksIntoTheLibrary) { EXPECT_STREQ(schedkit::train::ModuleName(), "train"); }
