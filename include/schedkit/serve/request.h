@@ -1,0 +1,74 @@
+// A serving request in vLLM v1's vocabulary: num_computed_tokens catches up with prompt + output tokens;
+// there is no separate prefill/decode phase flag.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <vector>
+
+namespace schedkit::serve {
+
+using RequestId = int64_t;
+using ClientId = int32_t;
+using ProgramId = int64_t;
+inline constexpr ClientId kNoClient = -1;
+inline constexpr ProgramId kNoProgram = -1;
+
+// What an arriving request carries. Times are seconds on the caller's clock (the scheduler never reads a clock).
+struct RequestSpec {
+  RequestId id = 0;
+  double arrival_time = 0.0;
+  int32_t prompt_tokens = 0;
+  // Number of tokens the request generates before it stops. An engine sets this to max_new_tokens and may stop
+  // earlier (EOS); a simulator sets it to the true output length from the trace.
+  int32_t output_tokens = 0;
+  ClientId client = kNoClient;     // tenant / user (VTC, RPM limits)
+  ProgramId program = kNoProgram;  // agentic program the call belongs to (Autellix)
+  std::vector<RequestId> parents;  // calls this one depends on inside its program (Autellix ATLAS)
+  int32_t priority = 0;            // lower value = more important (vLLM v1 "priority" policy)
+  std::optional<double> ttft_slo;  // seconds (SLAI, SLO attainment)
+  std::optional<double> tbt_slo;   // seconds
+  // Prefix block hashes (e.g. Mooncake hash_ids); two requests sharing the first k ids share a k-block prefix.
+  std::vector<uint64_t> prefix_hashes;
+  int32_t prefix_hash_block_tokens = 0;  // tokens covered by one hash id (Mooncake: 512); 0 when no hashes
+};
+
+enum class RequestState : uint8_t {
+  kWaiting,    // never admitted
+  kRunning,    // holds KV on the GPU
+  kPreempted,  // KV freed, will recompute prompt + generated tokens
+  kSwapped,    // KV moved to CPU memory, keeps its progress
+  kFinished,
+  kRejected,   // can never fit (larger than the KV cache or max_model_len): reported, never retried
+};
+
+inline constexpr double kNever = std::numeric_limits<double>::quiet_NaN();
+
+// Live state of a request inside the scheduler. Policies read it; only the scheduler writes it.
+struct Request {
+  RequestSpec spec;
+  RequestState state = RequestState::kWaiting;
+  int32_t num_computed_tokens = 0;  // tokens whose KV is computed (and held, while running)
+  int32_t num_output_tokens = 0;    // tokens generated so far (kept across preemption)
+  int32_t num_kv_blocks = 0;        // blocks held on the GPU
+  int32_t num_reserved_blocks = 0;  // blocks reserved up front (whole prompt or max length) beyond the computed ones
+  int32_t num_preemptions = 0;
+  int32_t iterations_since_scheduled = 0;  // starvation counters (LTR)
+  double first_scheduled_time = kNever;
+  double first_token_time = kNever;  // end of the iteration that completed the (first) prefill
+  double last_token_time = kNever;
+  double finish_time = kNever;
+  double attained_service = 0.0;  // policy-maintained (Autellix, MLFQ)
+  double score = 0.0;             // policy-maintained ordering key (LTR score, VTC counter snapshot, ...)
+  uint64_t arrival_seq = 0;       // admission order tie-break (FCFS among equal arrival times)
+
+  // Tokens the request will have in KV when caught up: prompt + generated tokens.
+  int32_t num_tokens() const { return spec.prompt_tokens + num_output_tokens; }
+  int32_t num_uncomputed_tokens() const { return num_tokens() - num_computed_tokens; }
+  // A decode step computes exactly the last sampled token.
+  bool is_decoding() const { return num_output_tokens > 0 && num_uncomputed_tokens() == 1; }
+  bool is_finished() const { return state == RequestState::kFinished || state == RequestState::kRejected; }
+};
+
+}  // namespace schedkit::serve

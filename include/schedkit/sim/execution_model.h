@@ -1,0 +1,51 @@
+// Execution-time model: predicts one iteration's duration from its batch for a model x GPU x TP degree.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schedkit/sim/batch_shape.h"
+#include "schedkit/sim/hardware.h"
+
+namespace schedkit::sim {
+
+// Where an operator's timing comes from (clarifications: measured tables, or a calibrated roofline).
+enum class TimingTier { kMeasured, kCalibratedRoofline };
+
+struct OperatorSource {
+  std::string op;  // e.g. "mlp_up_proj", "attn_prefill", "all_reduce"
+  TimingTier tier = TimingTier::kMeasured;
+  std::string detail;  // table path, or the fitted efficiency and what it was calibrated on
+};
+
+// Breakdown of one iteration (seconds).
+struct IterationTime {
+  double linear = 0.0;     // token-count operators (projections, MLP, norms, rope, add, KV save)
+  double attention = 0.0;  // prefill + decode attention
+  double comm = 0.0;       // tensor-parallel all-reduce
+  double total() const { return linear + attention + comm; }
+};
+
+class ExecutionTimeModel {
+ public:
+  virtual ~ExecutionTimeModel() = default;
+  // Called once per simulated iteration: must be cheap (table lookups, no allocation).
+  virtual IterationTime Predict(const BatchShape& batch) const = 0;
+  double Seconds(const BatchShape& batch) const { return Predict(batch).total(); }
+  // One entry per operator: which tier it came from, for the simulator's summary.
+  virtual const std::vector<OperatorSource>& Sources() const = 0;
+};
+
+struct ExecutionModelOptions {
+  std::string profile_dir;  // root holding vidur/... profiles; empty = the copy bundled with schedkit
+  bool vidur_rounding = true;  // round token counts up to 8, KV to 64, mean-KV decode attention (Vidur's choices)
+  bool gqa_overhead = true;    // Vidur's +10% on attention for GQA models with more than one prefill/decode
+};
+
+// Throws schedkit::Error for an unsupported model x GPU x TP combination (listing the supported ones).
+std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, const GpuSpec& gpu, int tp,
+                                                       const ExecutionModelOptions& options = {});
+
+}  // namespace schedkit::sim
