@@ -15,13 +15,14 @@ using ProgramId = int64_t;
 inline constexpr ClientId kNoClient = -1;
 inline constexpr ProgramId kNoProgram = -1;
 
-// What an arriving request carries. Times are seconds on the caller's clock (the scheduler never reads a clock).
+// What an arriving request carries. Times are seconds on the caller's clock (the scheduler never reads a
+// clock).
 struct RequestSpec {
   RequestId id = 0;
   double arrival_time = 0.0;
   int32_t prompt_tokens = 0;
-  // Number of tokens the request generates before it stops. An engine sets this to max_new_tokens and may stop
-  // earlier (EOS); a simulator sets it to the true output length from the trace.
+  // Number of tokens the request generates before it stops. An engine sets this to max_new_tokens and may
+  // stop earlier (EOS); a simulator sets it to the true output length from the trace.
   int32_t output_tokens = 0;
   ClientId client = kNoClient;     // tenant / user (VTC, RPM limits)
   ProgramId program = kNoProgram;  // agentic program the call belongs to (Autellix)
@@ -29,7 +30,8 @@ struct RequestSpec {
   int32_t priority = 0;            // lower value = more important (vLLM v1 "priority" policy)
   std::optional<double> ttft_slo;  // seconds (SLAI, SLO attainment)
   std::optional<double> tbt_slo;   // seconds
-  // Prefix block hashes (e.g. Mooncake hash_ids); two requests sharing the first k ids share a k-block prefix.
+  // Prefix block hashes (e.g. Mooncake hash_ids); two requests sharing the first k ids share a k-block
+  // prefix.
   std::vector<uint64_t> prefix_hashes;
   int32_t prefix_hash_block_tokens = 0;  // tokens covered by one hash id (Mooncake: 512); 0 when no hashes
 };
@@ -40,7 +42,7 @@ enum class RequestState : uint8_t {
   kPreempted,  // KV freed, will recompute prompt + generated tokens
   kSwapped,    // KV moved to CPU memory, keeps its progress
   kFinished,
-  kRejected,   // can never fit (larger than the KV cache or max_model_len): reported, never retried
+  kRejected,  // can never fit (larger than the KV cache or max_model_len): reported, never retried
 };
 
 inline constexpr double kNever = std::numeric_limits<double>::quiet_NaN();
@@ -51,23 +53,25 @@ struct Request {
   RequestState state = RequestState::kWaiting;
   int32_t num_computed_tokens = 0;  // tokens whose KV is computed (and held, while running)
   int32_t num_output_tokens = 0;    // tokens generated so far (kept across preemption)
-  int32_t num_kv_blocks = 0;        // blocks held on the GPU
-  int32_t num_reserved_blocks = 0;  // blocks reserved up front (whole prompt or max length) beyond the computed ones
   int32_t num_preemptions = 0;
-  int32_t iterations_since_scheduled = 0;  // starvation counters (LTR)
+  int64_t last_scheduled_iteration = -1;  // starvation counters (LTR) compare it with the current iteration
+  int32_t scheduled_tokens = 0;           // tokens in the batch being built (0 = not in it)
   double first_scheduled_time = kNever;
   double first_token_time = kNever;  // end of the iteration that completed the (first) prefill
   double last_token_time = kNever;
   double finish_time = kNever;
-  double attained_service = 0.0;  // policy-maintained (Autellix, MLFQ)
-  double score = 0.0;             // policy-maintained ordering key (LTR score, VTC counter snapshot, ...)
-  uint64_t arrival_seq = 0;       // admission order tie-break (FCFS among equal arrival times)
+  double attained_service = 0.0;   // policy-maintained (Autellix, MLFQ)
+  double score = 0.0;              // policy-maintained ordering key (LTR score, VTC counter snapshot, ...)
+  uint64_t arrival_seq = 0;        // order of AddRequest calls: FCFS tie-break among equal arrival times
+  std::vector<int32_t> block_ids;  // the request's KV block table on the GPU (paged attention)
+  int32_t num_swapped_blocks = 0;  // blocks held in CPU memory while swapped out
 
   // Tokens the request will have in KV when caught up: prompt + generated tokens.
   int32_t num_tokens() const { return spec.prompt_tokens + num_output_tokens; }
   int32_t num_uncomputed_tokens() const { return num_tokens() - num_computed_tokens; }
   // A decode step computes exactly the last sampled token.
   bool is_decoding() const { return num_output_tokens > 0 && num_uncomputed_tokens() == 1; }
+  int32_t num_kv_blocks() const { return static_cast<int32_t>(block_ids.size()); }
   bool is_finished() const { return state == RequestState::kFinished || state == RequestState::kRejected; }
 };
 

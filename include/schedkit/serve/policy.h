@@ -1,0 +1,92 @@
+// The narrow interface every scheduling policy implements. A policy orders and selects; the shared batch
+// builder (Scheduler) applies token budgets, chunking, KV allocation and preemption mechanics.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schedkit/serve/request.h"
+
+namespace schedkit::serve {
+
+// How the shared batch builder composes one iteration. Each literature scheduler is one combination.
+struct BatchingRules {
+  enum class Order {
+    kPrefillFirst,  // vLLM v0 / Vidur vllm: a prefill-only batch if any prompt can be admitted, else decodes
+    kDecodesThenChunks,  // Sarathi: decodes, then ongoing prefill chunks, then new prompts (stall-free)
+    kRunningListOrder,   // vLLM v1: running requests in list order (any number of tokens), then waiting ones
+    kHybridWholePrompt,  // Orca: every running decode plus newly admitted whole prompts, no token budget
+    kStaticBatch,        // FasterTransformer: a batch runs until all its requests finish; then the next one
+  };
+  enum class Reservation {
+    kIncremental,  // blocks for the tokens computed so far (vLLM v1)
+    kWholePrompt,  // all prompt blocks at admission, one more per block boundary in decode (vLLM v0, Sarathi)
+    kMaxModelLen,  // max_model_len worth of blocks at admission, never grows (Orca, FasterTransformer)
+  };
+  enum class Preemption { kRecompute, kSwap };
+
+  Order order = Order::kDecodesThenChunks;
+  Reservation reservation = Reservation::kWholePrompt;
+  Preemption preemption = Preemption::kRecompute;
+  bool chunked_prefill = true;            // prompts may span iterations
+  bool padded_prefill_budget = false;     // Vidur vllm: batch size x longest prompt <= token budget
+  bool respect_watermark = true;          // admission keeps the watermark free
+  bool admit_after_preemption = true;     // vLLM v1 admits nobody in an iteration that preempted
+  bool running_sorted_by_arrival = true;  // Sarathi/Vidur: the running list (and victim choice) by arrival
+  int32_t default_token_budget = 512;     // used when SchedulerConfig::token_budget is 0
+};
+
+// Read-only view of the engine for policies that need it (VTC reservation checks, SLAI slack).
+struct EngineView {
+  double now = 0.0;
+  int64_t iteration = 0;
+  int64_t free_blocks = 0;
+  int64_t total_blocks = 0;
+  int32_t block_size = 0;
+  int32_t num_running = 0;
+  int32_t max_num_seqs = 0;
+};
+
+class SchedulingPolicy {
+ public:
+  virtual ~SchedulingPolicy() = default;
+  virtual std::string_view name() const = 0;
+  virtual BatchingRules rules() const = 0;
+
+  // --- Waiting queue (owned by the policy so each can use its own structure: FIFO, heap, per-client queues).
+  virtual void Enqueue(Request* request, const EngineView& engine) = 0;  // a new arrival
+  virtual void Requeue(Request* request) = 0;  // preempted (recompute or swap): back into the queue
+  virtual Request* PeekWaiting() = 0;          // next candidate for admission, nullptr when empty
+  virtual void PopWaiting() = 0;               // removes what PeekWaiting returned
+  virtual size_t num_waiting() const = 0;
+
+  // --- Optional hooks.
+  // Extra admission test beyond KV and batch-size checks (e.g. a worst-case memory reservation).
+  virtual bool Admit(const Request& /*request*/, const EngineView& /*engine*/) { return true; }
+  // Reorders the running list before the iteration is built (LTR, Autellix reorder by their keys).
+  virtual void OrderRunning(std::vector<Request*>& /*running*/, const EngineView& /*engine*/) {}
+  // Index of the running request to preempt when KV runs out (default: the last of the running list).
+  virtual size_t PickVictim(std::span<Request* const> running) { return running.size() - 1; }
+  // Whether a waiting request may preempt a running one to take its place (LTR, Autellix). Default: never.
+  virtual bool ShouldPreemptFor(const Request& /*waiting*/, const Request& /*running*/) { return false; }
+  // The request enters the batch with `num_tokens` tokens (admitted = it was taken from the waiting queue).
+  virtual void OnScheduled(const Request& /*request*/, int32_t /*num_tokens*/, bool /*admitted*/) {}
+  // The iteration finished at `now`; counters that depend on time or on the batch update here.
+  virtual void OnIterationDone(const EngineView& /*engine*/) {}
+  virtual void OnFinished(const Request& /*request*/) {}
+};
+
+// Policy options as name -> value strings (from CLI flags or a config file); each policy parses its own and
+// rejects unknown keys, naming them.
+using PolicyOptions = std::map<std::string, std::string>;
+
+// Builds a policy by name. Throws schedkit::Error for an unknown name (listing the valid ones) or option.
+std::unique_ptr<SchedulingPolicy> MakePolicy(std::string_view name, const PolicyOptions& options = {});
+std::vector<std::string> PolicyNames();
+
+}  // namespace schedkit::serve

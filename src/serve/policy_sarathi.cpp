@@ -1,0 +1,21 @@
+// `sarathi`: Sarathi-Serve's stall-free batching. Every running decode first (1 token each, not counted
+// against the budget, as in the reference code), then ongoing prefill chunks, then new prompts FIFO, chunks
+// clipped to the remaining budget (chunk size 512). Whole-prompt KV at admission with the watermark;
+// recompute preemption of the latest arrival.
+#include "policies.h"
+#include "schedkit/serve/fcfs_policy.h"
+
+namespace schedkit::serve {
+
+std::unique_ptr<SchedulingPolicy> MakeSarathiPolicy(const PolicyOptions& options) {
+  BatchingRules rules;
+  rules.order = BatchingRules::Order::kDecodesThenChunks;
+  rules.reservation = BatchingRules::Reservation::kWholePrompt;
+  rules.chunked_prefill = true;
+  rules.respect_watermark = true;
+  rules.running_sorted_by_arrival = true;
+  rules.default_token_budget = 512;
+  return std::make_unique<FcfsPolicy>("sarathi", rules, options);
+}
+
+}  // namespace schedkit::serve

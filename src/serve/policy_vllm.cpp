@@ -1,0 +1,22 @@
+// `vllm`: vLLM v0's prefill-prioritizing scheduler as Vidur models it. A prefill-only batch of whole prompts
+// (FIFO) whenever one can be admitted under the padded budget len(batch) x max(prompt) <= token budget
+// (4096); otherwise a decode-only batch of every running request. Whole-prompt KV at admission with the
+// watermark; recompute preemption of the latest arrival.
+#include "policies.h"
+#include "schedkit/serve/fcfs_policy.h"
+
+namespace schedkit::serve {
+
+std::unique_ptr<SchedulingPolicy> MakeVllmPolicy(const PolicyOptions& options) {
+  BatchingRules rules;
+  rules.order = BatchingRules::Order::kPrefillFirst;
+  rules.reservation = BatchingRules::Reservation::kWholePrompt;
+  rules.chunked_prefill = false;
+  rules.padded_prefill_budget = true;
+  rules.respect_watermark = true;
+  rules.running_sorted_by_arrival = true;
+  rules.default_token_budget = 4096;
+  return std::make_unique<FcfsPolicy>("vllm", rules, options);
+}
+
+}  // namespace schedkit::serve

@@ -1,0 +1,121 @@
+// `vtc`: Virtual Token Counter fairness (Sheng et al., OSDI 2024), after VTCReqQueue in the VTC artifact.
+// Each client has a counter of weighted service received; admission takes the head of the backlogged client
+// with the smallest counter. A client that becomes backlogged is lifted to the smallest counter among the
+// other backlogged clients (the artifact's lift). Charges: input_weight x prompt tokens at first admission,
+// output_weight per decode step (the first output token comes with the prefill and is not charged).
+// Options: input_weight (1), output_weight (2), batching = sarathi | vllm-v1 | vllm (how iterations are
+// built; default sarathi), preemption = recompute | swap.
+#include <deque>
+#include <limits>
+#include <map>
+
+#include "policies.h"
+#include "schedkit/serve/policy_options.h"
+#include "schedkit/util/error.h"
+
+namespace schedkit::serve {
+
+BatchingRules::Preemption ParsePreemption(std::string_view policy, const std::string& value);
+
+namespace {
+
+class VtcPolicy : public SchedulingPolicy {
+ public:
+  explicit VtcPolicy(const PolicyOptions& options) {
+    OptionReader reader("vtc", options);
+    input_weight_ = reader.Double("input_weight", 1.0);
+    output_weight_ = reader.Double("output_weight", 2.0);
+    const std::string batching = reader.String("batching", "sarathi");
+    const std::string preemption = reader.String("preemption", "recompute");
+    reader.RejectUnknown();
+    if (input_weight_ < 0 || output_weight_ < 0) {
+      throw Error("policy vtc: input_weight and output_weight must be non-negative");
+    }
+    if (batching == "sarathi") {
+      rules_ = MakeSarathiPolicy({})->rules();
+    } else if (batching == "vllm-v1") {
+      rules_ = MakeVllmV1Policy({})->rules();
+    } else if (batching == "vllm") {
+      rules_ = MakeVllmPolicy({})->rules();
+    } else {
+      throw Error("policy vtc: option batching=" + batching + " must be sarathi, vllm-v1 or vllm");
+    }
+    rules_.preemption = ParsePreemption("vtc", preemption);
+  }
+
+  std::string_view name() const override { return "vtc"; }
+  BatchingRules rules() const override { return rules_; }
+
+  void Enqueue(Request* r, const EngineView&) override {
+    Client& c = clients_[r->spec.client];
+    if (c.queue.empty()) Lift(r->spec.client, c);
+    c.queue.push_back(r);
+    ++num_waiting_;
+  }
+  void Requeue(Request* r) override {
+    Client& c = clients_[r->spec.client];
+    if (c.queue.empty()) Lift(r->spec.client, c);
+    c.queue.push_front(r);
+    ++num_waiting_;
+  }
+  Request* PeekWaiting() override {
+    peeked_ = nullptr;
+    double best = std::numeric_limits<double>::infinity();
+    for (auto& [id, c] : clients_) {  // ordered by client id: ties go to the smallest id
+      if (!c.queue.empty() && c.counter < best) {
+        best = c.counter;
+        peeked_ = &c;
+      }
+    }
+    return peeked_ == nullptr ? nullptr : peeked_->queue.front();
+  }
+  void PopWaiting() override {
+    peeked_->queue.pop_front();
+    --num_waiting_;
+  }
+  size_t num_waiting() const override { return num_waiting_; }
+
+  void OnScheduled(const Request& r, int32_t num_tokens, bool admitted) override {
+    Client& c = clients_[r.spec.client];
+    if (admitted && r.num_preemptions == 0 && r.num_computed_tokens == 0) {
+      c.counter += input_weight_ * r.spec.prompt_tokens;
+    } else if (r.is_decoding() && num_tokens == 1) {
+      c.counter += output_weight_;
+    }
+  }
+
+  // Counter of a client (for tests and metrics); 0 for an unknown client.
+  double counter(ClientId id) const {
+    auto it = clients_.find(id);
+    return it == clients_.end() ? 0.0 : it->second.counter;
+  }
+
+ private:
+  struct Client {
+    double counter = 0.0;
+    std::deque<Request*> queue;
+  };
+
+  void Lift(ClientId id, Client& c) {
+    double lowest = std::numeric_limits<double>::infinity();
+    for (const auto& [other, oc] : clients_) {
+      if (other != id && !oc.queue.empty()) lowest = std::min(lowest, oc.counter);
+    }
+    if (lowest != std::numeric_limits<double>::infinity()) c.counter = std::max(c.counter, lowest);
+  }
+
+  BatchingRules rules_;
+  double input_weight_ = 1.0;
+  double output_weight_ = 2.0;
+  std::map<ClientId, Client> clients_;
+  Client* peeked_ = nullptr;
+  size_t num_waiting_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<SchedulingPolicy> MakeVtcPolicy(const PolicyOptions& options) {
+  return std::make_unique<VtcPolicy>(options);
+}
+
+}  // namespace schedkit::serve

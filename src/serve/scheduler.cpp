@@ -1,0 +1,375 @@
+#include "schedkit/serve/scheduler.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+#include "schedkit/util/error.h"
+
+namespace schedkit::serve {
+namespace {
+
+int64_t WatermarkBlocks(const SchedulerConfig& c) {
+  if (!(c.watermark_fraction >= 0.0 && c.watermark_fraction < 1.0)) {
+    throw Error(fmt::format("scheduler: watermark fraction must be in [0, 1), got {}", c.watermark_fraction));
+  }
+  return static_cast<int64_t>(c.watermark_fraction * static_cast<double>(c.num_kv_blocks));
+}
+
+}  // namespace
+
+Scheduler::Scheduler(const SchedulerConfig& config, std::unique_ptr<SchedulingPolicy> policy)
+    : config_(config),
+      policy_(std::move(policy)),
+      rules_(policy_->rules()),
+      kv_(config.num_kv_blocks, config.block_size, WatermarkBlocks(config), config.num_cpu_blocks) {
+  if (config.max_num_seqs < 1) {
+    throw Error(fmt::format("scheduler: batch cap must be at least 1, got {}", config.max_num_seqs));
+  }
+  if (config.token_budget < 0) {
+    throw Error(fmt::format("scheduler: token budget must be positive, got {}", config.token_budget));
+  }
+  if (config.max_model_len < 0) {
+    throw Error(fmt::format("scheduler: max_model_len must be positive, got {}", config.max_model_len));
+  }
+  if (rules_.reservation == BatchingRules::Reservation::kMaxModelLen && config.max_model_len == 0) {
+    throw Error(fmt::format("scheduler: policy {} reserves max_model_len per request: set max_model_len",
+                            policy_->name()));
+  }
+  const int32_t budget = config.token_budget > 0 ? config.token_budget : rules_.default_token_budget;
+  budget_ = budget > 0 ? budget : INT32_MAX;
+}
+
+Scheduler::~Scheduler() = default;
+
+EngineView Scheduler::View(double now) const {
+  EngineView v;
+  v.now = now;
+  v.iteration = iteration_;
+  v.free_blocks = kv_.num_free_blocks();
+  v.total_blocks = kv_.num_blocks();
+  v.block_size = kv_.block_size();
+  v.num_running = static_cast<int32_t>(running_.size());
+  v.max_num_seqs = config_.max_num_seqs;
+  return v;
+}
+
+Request* Scheduler::Acquire() {
+  if (free_slots_.empty()) return &slab_.emplace_back();
+  Request* r = free_slots_.back();
+  free_slots_.pop_back();
+  std::vector<int32_t> blocks = std::move(r->block_ids);  // keep the capacity for reuse
+  *r = Request{};
+  blocks.clear();
+  r->block_ids = std::move(blocks);
+  return r;
+}
+
+void Scheduler::ReleaseRetired() {
+  for (Request* r : retired_) free_slots_.push_back(r);
+  retired_.clear();
+}
+
+int32_t Scheduler::ReservationTokens(const Request& r) const {
+  switch (rules_.reservation) {
+    case BatchingRules::Reservation::kIncremental:
+      return 0;
+    case BatchingRules::Reservation::kWholePrompt:
+      return r.num_tokens();
+    case BatchingRules::Reservation::kMaxModelLen:
+      return config_.max_model_len;
+  }
+  return 0;
+}
+
+bool Scheduler::NeverFits(const RequestSpec& spec) const {
+  const int64_t total = static_cast<int64_t>(spec.prompt_tokens) + spec.output_tokens;
+  if (config_.max_model_len > 0 && total > config_.max_model_len) return true;
+  const int64_t usable = kv_.num_blocks() - (rules_.respect_watermark ? kv_.watermark_blocks() : 0);
+  const int64_t tokens =
+      rules_.reservation == BatchingRules::Reservation::kMaxModelLen ? config_.max_model_len : total;
+  if (kv_.BlocksForTokens(tokens) > usable) return true;
+  // A policy that runs whole prompts under a budget can never run a longer prompt.
+  return !rules_.chunked_prefill && spec.prompt_tokens > budget_;
+}
+
+const Request& Scheduler::AddRequest(const RequestSpec& spec, double now) {
+  if (spec.prompt_tokens <= 0 || spec.output_tokens <= 0) {
+    throw Error(fmt::format("request {}: prompt ({}) and output ({}) lengths must be positive", spec.id,
+                            spec.prompt_tokens, spec.output_tokens));
+  }
+  Request* r = Acquire();
+  r->spec = spec;
+  r->arrival_seq = next_seq_++;
+  if (NeverFits(spec)) {
+    r->state = RequestState::kRejected;
+    r->finish_time = now;
+    retired_.push_back(r);
+    return *r;
+  }
+  policy_->Enqueue(r, View(now));
+  return *r;
+}
+
+void Scheduler::InsertRunning(Request* r) {
+  if (!rules_.running_sorted_by_arrival) {
+    running_.push_back(r);
+    return;
+  }
+  // Usually the newest arrival: search from the back.
+  auto pos = running_.end();
+  while (pos != running_.begin()) {
+    const Request* prev = *(pos - 1);
+    if (prev->spec.arrival_time < r->spec.arrival_time ||
+        (prev->spec.arrival_time == r->spec.arrival_time && prev->arrival_seq < r->arrival_seq)) {
+      break;
+    }
+    --pos;
+  }
+  running_.insert(pos, r);
+}
+
+void Scheduler::AddToBatch(Request* r, int32_t num_tokens, bool admitted) {
+  ScheduledRequest s;
+  s.request = r;
+  s.num_tokens = num_tokens;
+  s.context_tokens = r->num_computed_tokens;
+  s.is_decode = r->is_decoding();
+  r->scheduled_tokens = num_tokens;
+  out_.scheduled.push_back(s);
+  policy_->OnScheduled(*r, num_tokens, admitted);
+}
+
+bool Scheduler::TryAdmit(Request* r, int32_t num_tokens, double now) {
+  if (static_cast<int32_t>(running_.size()) >= config_.max_num_seqs) return false;
+  const bool swapped = r->state == RequestState::kSwapped;
+  int64_t blocks = swapped ? r->num_swapped_blocks : 0;
+  const int64_t target_tokens =
+      std::max<int64_t>(ReservationTokens(*r), static_cast<int64_t>(r->num_computed_tokens) + num_tokens);
+  blocks = std::max<int64_t>(blocks, kv_.BlocksForTokens(target_tokens));
+  if (!kv_.CanAllocate(blocks, rules_.respect_watermark)) return false;
+  if (!policy_->Admit(*r, View(now))) return false;
+  policy_->PopWaiting();
+  if (swapped) {
+    out_.swapped_in_blocks += r->num_swapped_blocks;
+    kv_.SwapIn(*r);
+  }
+  kv_.EnsureCapacity(*r, target_tokens);
+  if (std::isnan(r->first_scheduled_time)) r->first_scheduled_time = now;
+  r->state = RequestState::kRunning;
+  InsertRunning(r);
+  AddToBatch(r, num_tokens, /*admitted=*/true);
+  return true;
+}
+
+void Scheduler::Preempt(size_t index) {
+  Request* victim = running_[index];
+  running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(index));
+  if (victim->scheduled_tokens > 0) {  // already in this iteration (a policy-chosen victim): take it back out
+    auto it = std::find_if(out_.scheduled.begin(), out_.scheduled.end(),
+                           [victim](const ScheduledRequest& s) { return s.request == victim; });
+    if (it != out_.scheduled.end()) out_.scheduled.erase(it);
+    victim->scheduled_tokens = 0;
+  }
+  victim->num_preemptions++;
+  const int32_t blocks = victim->num_kv_blocks();
+  if (rules_.preemption == BatchingRules::Preemption::kSwap && kv_.SwapOut(*victim)) {
+    victim->state = RequestState::kSwapped;
+    out_.swapped_out_blocks += blocks;
+  } else {
+    kv_.Free(*victim);
+    victim->num_computed_tokens = 0;  // recompute prompt + generated tokens on re-admission
+    victim->state = RequestState::kPreempted;
+  }
+  out_.preempted.push_back(victim);
+  policy_->Requeue(victim);
+}
+
+bool Scheduler::GrowOrPreempt(size_t* index, int32_t num_tokens, bool* preempted_any) {
+  Request* r = running_[*index];
+  const int64_t target = static_cast<int64_t>(r->num_computed_tokens) + num_tokens;
+  while (!kv_.EnsureCapacity(*r, target)) {
+    const size_t victim = policy_->PickVictim(running_);
+    *preempted_any = true;
+    const bool self = running_[victim] == r;
+    Preempt(victim);
+    if (self) return false;
+    if (victim < *index) --*index;
+  }
+  return true;
+}
+
+void Scheduler::ScheduleAllDecodes() {
+  bool preempted = false;
+  size_t i = 0;
+  while (i < running_.size()) {
+    if (!GrowOrPreempt(&i, 1, &preempted)) continue;  // running_[i] is now the next request
+    AddToBatch(running_[i], 1, false);
+    ++i;
+  }
+}
+
+int32_t Scheduler::AdmitChunked(int32_t used, double now) {
+  while (Request* r = policy_->PeekWaiting()) {
+    const int32_t left = budget_ - used;
+    if (left <= 0) break;
+    const int32_t n = std::min(r->num_uncomputed_tokens(), left);
+    if (!TryAdmit(r, n, now)) break;
+    used += n;
+  }
+  return used;
+}
+
+void Scheduler::BuildPrefillFirst(double now) {
+  int32_t count = 0;
+  int64_t longest = 0;
+  int64_t sum = 0;
+  while (Request* r = policy_->PeekWaiting()) {
+    const int32_t n = r->num_uncomputed_tokens();
+    const int64_t new_longest = std::max<int64_t>(longest, n);
+    const int64_t cost = rules_.padded_prefill_budget ? (count + 1) * new_longest : sum + n;
+    // A restarted request longer than the budget still runs, alone.
+    if (cost > budget_ && count > 0) break;
+    if (!TryAdmit(r, n, now)) break;
+    ++count;
+    longest = new_longest;
+    sum += n;
+  }
+  if (count > 0) return;  // prefill-only iteration
+  ScheduleAllDecodes();
+}
+
+void Scheduler::BuildDecodesThenChunks(double now) {
+  bool preempted = false;
+  int32_t used = 0;
+  size_t i = 0;
+  while (i < running_.size()) {  // 1. every decode, 1 token each (not checked against the budget)
+    if (!running_[i]->is_decoding()) {
+      ++i;
+      continue;
+    }
+    if (!GrowOrPreempt(&i, 1, &preempted)) continue;
+    AddToBatch(running_[i], 1, false);
+    ++used;
+    ++i;
+  }
+  for (i = 0; i < running_.size() && used < budget_; ++i) {  // 2. ongoing prefill chunks
+    Request* r = running_[i];
+    if (r->scheduled_tokens > 0) continue;
+    const int32_t n = std::min(r->num_uncomputed_tokens(), budget_ - used);
+    if (!kv_.EnsureCapacity(*r, static_cast<int64_t>(r->num_computed_tokens) + n)) break;
+    AddToBatch(r, n, false);
+    used += n;
+  }
+  if (preempted && !rules_.admit_after_preemption) return;
+  AdmitChunked(used, now);  // 3. new prompts
+}
+
+void Scheduler::BuildRunningListOrder(double now) {
+  bool preempted = false;
+  int32_t used = 0;
+  size_t i = 0;
+  while (i < running_.size() && used < budget_) {
+    Request* r = running_[i];
+    const int32_t n = std::min(r->num_uncomputed_tokens(), budget_ - used);
+    if (n == 0) {
+      ++i;
+      continue;
+    }
+    if (!GrowOrPreempt(&i, n, &preempted)) break;  // r gave itself up: vLLM v1 stops the running loop
+    AddToBatch(r, n, false);
+    used += n;
+    ++i;
+  }
+  if (preempted && !rules_.admit_after_preemption) return;
+  AdmitChunked(used, now);
+}
+
+void Scheduler::BuildHybridWholePrompt(double now) {
+  ScheduleAllDecodes();
+  int64_t used = static_cast<int64_t>(out_.scheduled.size());
+  while (Request* r = policy_->PeekWaiting()) {
+    const int32_t n = r->num_uncomputed_tokens();
+    if (used + n > budget_ && used > 0) break;
+    if (!TryAdmit(r, n, now)) break;
+    used += n;
+  }
+}
+
+void Scheduler::BuildStaticBatch(double now) {
+  if (!running_.empty()) {
+    ScheduleAllDecodes();
+    return;
+  }
+  int64_t used = 0;
+  while (Request* r = policy_->PeekWaiting()) {
+    const int32_t n = r->num_uncomputed_tokens();
+    if (used + n > budget_ && used > 0) break;
+    if (!TryAdmit(r, n, now)) break;
+    used += n;
+  }
+}
+
+const SchedulerOutput& Scheduler::Schedule(double now) {
+  ReleaseRetired();
+  out_.scheduled.clear();
+  out_.preempted.clear();
+  out_.swapped_in_blocks = 0;
+  out_.swapped_out_blocks = 0;
+  out_.iteration = ++iteration_;
+  policy_->OrderRunning(running_, View(now));
+  switch (rules_.order) {
+    case BatchingRules::Order::kPrefillFirst:
+      BuildPrefillFirst(now);
+      break;
+    case BatchingRules::Order::kDecodesThenChunks:
+      BuildDecodesThenChunks(now);
+      break;
+    case BatchingRules::Order::kRunningListOrder:
+      BuildRunningListOrder(now);
+      break;
+    case BatchingRules::Order::kHybridWholePrompt:
+      BuildHybridWholePrompt(now);
+      break;
+    case BatchingRules::Order::kStaticBatch:
+      BuildStaticBatch(now);
+      break;
+  }
+  return out_;
+}
+
+void Scheduler::Finish(Request* r, double now) {
+  r->state = RequestState::kFinished;
+  r->finish_time = now;
+  kv_.Free(*r);
+  policy_->OnFinished(*r);
+  outcome_.finished.push_back(r);
+  retired_.push_back(r);
+}
+
+const IterationOutcome& Scheduler::UpdateFromOutput(double now, std::span<const RequestId> stopped) {
+  outcome_.tokens.clear();
+  outcome_.finished.clear();
+  for (const ScheduledRequest& s : out_.scheduled) {
+    Request* r = s.request;
+    r->scheduled_tokens = 0;
+    r->last_scheduled_iteration = iteration_;
+    r->num_computed_tokens += s.num_tokens;
+    if (r->num_computed_tokens < r->num_tokens()) continue;  // a prefill chunk that did not finish the prompt
+    outcome_.tokens.push_back(TokenEvent{r, r->last_token_time});
+    r->num_output_tokens++;
+    if (std::isnan(r->first_token_time)) r->first_token_time = now;
+    r->last_token_time = now;
+    const bool stop = std::find(stopped.begin(), stopped.end(), r->spec.id) != stopped.end();
+    if (r->num_output_tokens >= r->spec.output_tokens || stop) Finish(r, now);
+  }
+  if (!outcome_.finished.empty()) {
+    std::erase_if(running_, [](const Request* r) { return r->state == RequestState::kFinished; });
+  }
+  policy_->OnIterationDone(View(now));
+  return outcome_;
+}
+
+}  // namespace schedkit::serve
