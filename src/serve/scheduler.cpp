@@ -319,6 +319,7 @@ const SchedulerOutput& Scheduler::Schedule(double now) {
   out_.swapped_in_blocks = 0;
   out_.swapped_out_blocks = 0;
   out_.iteration = ++iteration_;
+  schedule_time_ = now;
   policy_->OrderRunning(running_, View(now));
   switch (rules_.order) {
     case BatchingRules::Order::kPrefillFirst:
@@ -352,15 +353,21 @@ void Scheduler::Finish(Request* r, double now) {
 const IterationOutcome& Scheduler::UpdateFromOutput(double now, std::span<const RequestId> stopped) {
   outcome_.tokens.clear();
   outcome_.finished.clear();
+  const double duration = now - schedule_time_;
   for (const ScheduledRequest& s : out_.scheduled) {
     Request* r = s.request;
     r->scheduled_tokens = 0;
+    r->execution_time += duration;
     r->last_scheduled_iteration = iteration_;
     r->num_computed_tokens += s.num_tokens;
     if (r->num_computed_tokens < r->num_tokens()) continue;  // a prefill chunk that did not finish the prompt
     outcome_.tokens.push_back(TokenEvent{r, r->last_token_time});
     r->num_output_tokens++;
-    if (std::isnan(r->first_token_time)) r->first_token_time = now;
+    if (std::isnan(r->first_token_time)) {
+      r->first_token_time = now;
+    } else {
+      r->max_token_gap = std::max(r->max_token_gap, now - r->last_token_time);
+    }
     r->last_token_time = now;
     const bool stop = std::find(stopped.begin(), stopped.end(), r->spec.id) != stopped.end();
     if (r->num_output_tokens >= r->spec.output_tokens || stop) Finish(r, now);

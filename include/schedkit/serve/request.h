@@ -60,6 +60,8 @@ struct Request {
   double first_token_time = kNever;  // end of the iteration that completed the (first) prefill
   double last_token_time = kNever;
   double finish_time = kNever;
+  double execution_time = 0.0;     // summed duration of the iterations the request was part of
+  double max_token_gap = 0.0;      // largest time between two consecutive output tokens (worst TBT)
   double attained_service = 0.0;   // policy-maintained (Autellix, MLFQ)
   double score = 0.0;              // policy-maintained ordering key (LTR score, VTC counter snapshot, ...)
   uint64_t arrival_seq = 0;        // order of AddRequest calls: FCFS tie-break among equal arrival times

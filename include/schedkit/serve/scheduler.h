@@ -113,6 +113,7 @@ class Scheduler {
   KvCacheManager kv_;
   int32_t budget_;  // effective token budget (INT32_MAX when the policy has none)
   int64_t iteration_ = 0;
+  double schedule_time_ = 0.0;  // `now` of the last Schedule(): iteration durations for execution_time
   uint64_t next_seq_ = 0;
   std::vector<Request*> running_;
   SchedulerOutput out_;

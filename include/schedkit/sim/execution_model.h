@@ -40,8 +40,9 @@ class ExecutionTimeModel {
 
 struct ExecutionModelOptions {
   std::string profile_dir;  // root holding vidur/... profiles; empty = the copy bundled with schedkit
-  bool vidur_rounding = true;  // round token counts up to 8, KV to 64, mean-KV decode attention (Vidur's choices)
-  bool gqa_overhead = true;    // Vidur's +10% on attention for GQA models with more than one prefill/decode
+  bool vidur_rounding =
+      true;  // round token counts up to 8, KV to 64, mean-KV decode attention (Vidur's choices)
+  bool gqa_overhead = true;  // Vidur's +10% on attention for GQA models with more than one prefill/decode
 };
 
 // Throws schedkit::Error for an unsupported model x GPU x TP combination (listing the supported ones).

@@ -1,7 +1,0 @@
-#include <gtest/gtest.h>
-
-namespace schedkit::sim {
-const char* ModuleName();
-}
-
-TEST(SimModule, LinksIntoTheLibrary) { EXPECT_STREQ(schedkit::sim::ModuleName(), "sim"); }
