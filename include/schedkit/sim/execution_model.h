@@ -1,4 +1,6 @@
 // Execution-time model: predicts one iteration's duration from its batch for a model x GPU x TP degree.
+// Per-iteration time = num_layers x (token-count operators + attention + 2 all-reduces), as in Vidur; the
+// formulas, tiers and calibration are in docs/execution-model.md.
 #pragma once
 
 #include <memory>
@@ -13,6 +15,7 @@ namespace schedkit::sim {
 
 // Where an operator's timing comes from (clarifications: measured tables, or a calibrated roofline).
 enum class TimingTier { kMeasured, kCalibratedRoofline };
+const char* TierName(TimingTier tier);  // "measured" / "calibrated roofline"
 
 struct OperatorSource {
   std::string op;  // e.g. "mlp_up_proj", "attn_prefill", "all_reduce"
@@ -39,14 +42,20 @@ class ExecutionTimeModel {
 };
 
 struct ExecutionModelOptions {
-  std::string profile_dir;  // root holding vidur/... profiles; empty = the copy bundled with schedkit
+  std::string profile_dir;  // root holding vidur/... profiles; empty = $SCHEDKIT_DATA_DIR/profiles, else the
+                            // bundled copy
   bool vidur_rounding =
       true;  // round token counts up to 8, KV to 64, mean-KV decode attention (Vidur's choices)
-  bool gqa_overhead = true;  // Vidur's +10% on attention for GQA models with more than one prefill/decode
+  bool gqa_overhead = true;      // Vidur's +10% on attention for GQA models with more than one prefill/decode
+  double nccl_launch_ms = 0.02;  // Vidur's NCCL CPU launch overhead, added to each all-reduce
+  int block_size = 16;           // selects attention.csv rows
 };
 
 // Throws schedkit::Error for an unsupported model x GPU x TP combination (listing the supported ones).
 std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, const GpuSpec& gpu, int tp,
                                                        const ExecutionModelOptions& options = {});
+
+// "Llama-2-7B on a100 TP 1/2/4/8; ..." for error messages and --help.
+std::string SupportedCombinations();
 
 }  // namespace schedkit::sim
