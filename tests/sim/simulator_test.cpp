@@ -137,3 +137,44 @@ TEST(Simulator, RoutesAcrossReplicas) {
 
 }  // namespace
 }  // namespace schedkit::sim
+
+#include "schedkit/sim/capacity.h"
+
+namespace schedkit::sim {
+namespace {
+
+TEST(Capacity, BracketsTheLargestRateThatMeetsTheSlo) {
+  LinearModel model(0.01, 1e-4);
+  SimulationConfig c = Config("sarathi", 512);
+  std::vector<std::pair<int32_t, int32_t>> lengths;
+  for (int i = 0; i < 300; ++i) lengths.emplace_back(200 + (i * 37) % 400, 20 + (i * 11) % 60);
+  CapacityOptions o;
+  o.slo.ttft_p90 = 0.5;
+  o.slo.tbt_p99 = 0.2;
+  o.tolerance = 0.02;
+  const CapacityResult r = SearchCapacity(c, lengths, model, o);
+  ASSERT_GT(r.capacity, 0);
+  bool found_ok = false;
+  double lowest_failure = 1e300;
+  for (const auto& run : r.runs) {
+    if (run.rate == r.capacity) found_ok = run.ok;
+    if (!run.ok) lowest_failure = std::min(lowest_failure, run.rate);
+  }
+  EXPECT_TRUE(found_ok);
+  EXPECT_LE((lowest_failure - r.capacity) / lowest_failure, 0.02);
+  EXPECT_NE(r.bound_by.find("TTFT"), std::string::npos) << r.bound_by;
+}
+
+TEST(Capacity, ViolatedSloNamesTheBound) {
+  Summary s;
+  s.ttft.p90 = 3;
+  EXPECT_NE(ViolatedSlo(s, CapacitySlo{}).find("P90 TTFT"), std::string::npos);
+  s.ttft.p90 = 1;
+  s.tbt_per_token.p99 = 0.3;
+  EXPECT_NE(ViolatedSlo(s, CapacitySlo{}).find("P99 TBT"), std::string::npos);
+  s.tbt_per_token.p99 = 0.1;
+  EXPECT_EQ(ViolatedSlo(s, CapacitySlo{}), "");
+}
+
+}  // namespace
+}  // namespace schedkit::sim
