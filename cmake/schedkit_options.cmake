@@ -31,12 +31,13 @@ function(schedkit_tests name)
                        "SCHEDKIT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 
-# schedkit_bench(NAME [DEPS ...]): one Google Benchmark binary per .cpp in bench/NAME.
+# schedkit_bench(NAME [DEPS ...]): one Google Benchmark binary (or bench program) bench_<stem> per .cpp in bench/NAME.
 function(schedkit_bench name)
   cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
   foreach(src ${sources})
     get_filename_component(stem ${src} NAME_WE)
+    string(REGEX REPLACE "^bench_" "" stem ${stem})  # bench_foo.cpp and foo.cpp both give bench_foo
     add_executable(bench_${stem} ${src})
     target_link_libraries(bench_${stem} PRIVATE ${ARG_DEPS} benchmark::benchmark schedkit_options)
     target_compile_definitions(bench_${stem} PRIVATE SCHEDKIT_SHARED_DIR="${SCHEDKIT_SHARED_DIR}"

@@ -32,7 +32,7 @@ void KvCacheManager::Allocate(Request& request, int32_t blocks) {
   }
 }
 
-bool KvCacheManager::EnsureCapacity(Request& request, int64_t tokens) {
+bool KvCacheManager::Grow(Request& request, int64_t tokens) {
   const int32_t missing = BlocksForTokens(tokens) - request.num_kv_blocks();
   if (missing <= 0) return true;
   if (num_free_blocks() < missing) return false;

@@ -75,12 +75,20 @@ class VtcPolicy : public SchedulingPolicy {
   }
   size_t num_waiting() const override { return num_waiting_; }
 
-  void OnScheduled(const Request& r, int32_t num_tokens, bool admitted) override {
-    Client& c = clients_[r.spec.client];
-    if (admitted && r.num_preemptions == 0 && r.num_computed_tokens == 0) {
-      c.counter += input_weight_ * r.spec.prompt_tokens;
-    } else if (r.is_decoding() && num_tokens == 1) {
-      c.counter += output_weight_;
+  void OnScheduled(std::span<const ScheduledRequest> batch) override {
+    Client* c = nullptr;
+    ClientId last = kNoClient;
+    for (const ScheduledRequest& s : batch) {
+      const Request& r = *s.request;
+      if (c == nullptr || r.spec.client != last) {  // consecutive requests often share a client
+        c = &clients_[r.spec.client];
+        last = r.spec.client;
+      }
+      if (s.admitted && r.num_preemptions == 0 && s.context_tokens == 0) {
+        c->counter += input_weight_ * r.spec.prompt_tokens;
+      } else if (s.is_decode) {
+        c->counter += output_weight_;
+      }
     }
   }
 

@@ -131,15 +131,9 @@ void Scheduler::InsertRunning(Request* r) {
   running_.insert(pos, r);
 }
 
-void Scheduler::AddToBatch(Request* r, int32_t num_tokens, bool admitted) {
-  ScheduledRequest s;
-  s.request = r;
-  s.num_tokens = num_tokens;
-  s.context_tokens = r->num_computed_tokens;
-  s.is_decode = r->is_decoding();
+inline void Scheduler::AddToBatch(Request* r, int32_t num_tokens, bool admitted) {
   r->scheduled_tokens = num_tokens;
-  out_.scheduled.push_back(s);
-  policy_->OnScheduled(*r, num_tokens, admitted);
+  out_.scheduled.push_back(ScheduledRequest{r, num_tokens, r->num_computed_tokens, r->is_decoding(), admitted});
 }
 
 bool Scheduler::TryAdmit(Request* r, int32_t num_tokens, double now) {
@@ -187,9 +181,15 @@ void Scheduler::Preempt(size_t index) {
   policy_->Requeue(victim);
 }
 
-bool Scheduler::GrowOrPreempt(size_t* index, int32_t num_tokens, bool* preempted_any) {
+inline bool Scheduler::GrowOrPreempt(size_t* index, int32_t num_tokens, bool* preempted_any) {
   Request* r = running_[*index];
   const int64_t target = static_cast<int64_t>(r->num_computed_tokens) + num_tokens;
+  if (kv_.EnsureCapacity(*r, target)) return true;  // fast path: no new block, or one was free
+  return PreemptUntilFits(index, target, preempted_any);
+}
+
+bool Scheduler::PreemptUntilFits(size_t* index, int64_t target, bool* preempted_any) {
+  Request* r = running_[*index];
   while (!kv_.EnsureCapacity(*r, target)) {
     const size_t victim = policy_->PickVictim(running_);
     *preempted_any = true;
@@ -338,6 +338,7 @@ const SchedulerOutput& Scheduler::Schedule(double now) {
       BuildStaticBatch(now);
       break;
   }
+  if (!out_.scheduled.empty()) policy_->OnScheduled(out_.scheduled);
   return out_;
 }
 

@@ -35,7 +35,11 @@ class KvCacheManager {
   void Allocate(Request& request, int32_t blocks);
   // Grows the table so that it covers `tokens` tokens; returns false (and allocates nothing) when short of
   // blocks.
-  bool EnsureCapacity(Request& request, int64_t tokens);
+  // Inline fast path: most calls (decodes inside a block) need no new block.
+  bool EnsureCapacity(Request& request, int64_t tokens) {
+    if (static_cast<int64_t>(request.block_ids.size()) * block_size_ >= tokens) return true;
+    return Grow(request, tokens);
+  }
   void Free(Request& request);
 
   // Swap preemption: the request's blocks move to CPU memory (false when the CPU space is short).
@@ -44,6 +48,8 @@ class KvCacheManager {
   void SwapIn(Request& request);
 
  private:
+  bool Grow(Request& request, int64_t tokens);
+
   int64_t num_blocks_;
   int32_t block_size_;
   int64_t watermark_blocks_;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "schedkit/serve/batch.h"
 #include "schedkit/serve/request.h"
 
 namespace schedkit::serve {
@@ -74,8 +75,8 @@ class SchedulingPolicy {
   virtual size_t PickVictim(std::span<Request* const> running) { return running.size() - 1; }
   // Whether a waiting request may preempt a running one to take its place (LTR, Autellix). Default: never.
   virtual bool ShouldPreemptFor(const Request& /*waiting*/, const Request& /*running*/) { return false; }
-  // The request enters the batch with `num_tokens` tokens (admitted = it was taken from the waiting queue).
-  virtual void OnScheduled(const Request& /*request*/, int32_t /*num_tokens*/, bool /*admitted*/) {}
+  // The iteration is built (called once per iteration with the whole batch, before it runs).
+  virtual void OnScheduled(std::span<const ScheduledRequest> /*batch*/) {}
   // The iteration finished at `now`; counters that depend on time or on the batch update here.
   virtual void OnIterationDone(const EngineView& /*engine*/) {}
   virtual void OnFinished(const Request& /*request*/) {}

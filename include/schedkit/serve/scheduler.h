@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "schedkit/serve/batch.h"
 #include "schedkit/serve/kv_cache.h"
 #include "schedkit/serve/policy.h"
 #include "schedkit/serve/request.h"
@@ -23,23 +24,6 @@ struct SchedulerConfig {
   int32_t max_num_seqs = 128;        // batch cap: requests holding KV
   int32_t token_budget = 0;   // tokens per iteration; 0 = the policy's default (vllm 4096, sarathi 512, ...)
   int32_t max_model_len = 0;  // largest prompt + output; 0 = no limit. Orca/static reserve this much KV
-};
-
-// One request's share of the iteration being built.
-struct ScheduledRequest {
-  Request* request = nullptr;
-  int32_t num_tokens = 0;      // tokens computed this iteration
-  int32_t context_tokens = 0;  // tokens already in KV before them
-  bool is_decode = false;      // exactly the last sampled token
-};
-
-struct SchedulerOutput {
-  int64_t iteration = 0;
-  std::vector<ScheduledRequest> scheduled;
-  std::vector<Request*> preempted;  // preempted while building this iteration
-  int64_t swapped_out_blocks = 0;
-  int64_t swapped_in_blocks = 0;
-  bool empty() const { return scheduled.empty(); }
 };
 
 // A token produced by the iteration (the first one ends a prefill).
@@ -94,6 +78,7 @@ class Scheduler {
   // Makes room for `num_tokens` more tokens of running_[*index], preempting victims; false when r itself was
   // preempted. *index follows r when victims before it leave the list.
   bool GrowOrPreempt(size_t* index, int32_t num_tokens, bool* preempted_any);
+  bool PreemptUntilFits(size_t* index, int64_t target, bool* preempted_any);
   void Preempt(size_t index);
   void AddToBatch(Request* r, int32_t num_tokens, bool admitted);
   void InsertRunning(Request* r);
