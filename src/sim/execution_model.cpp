@@ -47,9 +47,15 @@ struct Components {
   std::vector<OperatorSource> sources;
 };
 
-std::string NetworkDevice(const GpuSpec& gpu, int tp) {
+std::string NetworkDevice(const GpuSpec& gpu, int tp, const std::string& node) {
+  if (!node.empty() && node != "dgx" && node != "pairwise_nvlink") {
+    throw Error(fmt::format(
+        "unknown network node '{}'; known: dgx, pairwise_nvlink (or empty for Vidur's default)", node));
+  }
   if (gpu.name == "a30") return "a30_single_gpu";
-  return gpu.name + (tp > 4 ? "_dgx" : "_pairwise_nvlink");  // pairwise NVLink nodes hold 4 GPUs
+  if (!node.empty()) return fmt::format("{}_{}", gpu.name, node);
+  return fmt::format("{}_{}", gpu.name,
+                     tp > 4 ? "dgx" : "pairwise_nvlink");  // pairwise NVLink nodes hold 4 GPUs
 }
 
 std::string Rel(const std::string& path, const std::string& root) {
@@ -64,7 +70,6 @@ std::string Describe(const RooflineTerm& t) {
   if (t.per_seq_ms != 0) s += fmt::format(", {:.5f} ms/seq", t.per_seq_ms);
   if (t.compute_eff > 0) s += ", compute eff " + Pct(t.compute_eff);
   if (t.memory_eff > 0) s += ", memory eff " + Pct(t.memory_eff);
-  if (t.scale != 1.0) s += fmt::format(", x{:.3f}", t.scale);
   return fmt::format("{} (median fit error {} over {} rows)", s, Pct(t.median_rel_error), t.rows);
 }
 
@@ -142,6 +147,18 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
     }
     auto fit = std::make_shared<AttentionRoofline>(FitAttentionRoofline(
         LoadAttentionProfile(cal_path, cal_model, 1, opt.block_size), cal_model, cal_gpu));
+    std::string splitwise_note = ", no SplitwiseSim calibration";
+    if (opt.splitwise_calibration) {
+      const SplitwiseCalibration sw = FitSplitwisePrefillScale(root, gpu, *fit, opt.nccl_launch_ms);
+      if (sw.points > 0) {
+        fit->prefill.scale = sw.scale;
+        splitwise_note =
+            fmt::format(", then x{:.3f} fitted on {} (Llama-2-70B TP 2 prefill, {} prompt sizes)", sw.scale,
+                        Rel(sw.path, root), sw.points);
+      } else {
+        splitwise_note = fmt::format(", no SplitwiseSim data for {}", gpu.name);
+      }
+    }
     const ModelSpec m = model;
     const GpuSpec g = gpu;
     c.prefill_ms = [fit, m, g, tp, floor0](double kv, double chunk) {
@@ -157,13 +174,13 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
         fmt::format("fitted on {} ({} on {})", Rel(cal_path, root), cal_model.name, cal_gpu.name);
     c.sources.push_back(
         {"attn_kv_cache_save", TimingTier::kCalibratedRoofline, Describe(fit->kv_save) + ", " + on});
-    c.sources.push_back(
-        {"attn_prefill", TimingTier::kCalibratedRoofline, Describe(fit->prefill) + ", " + on});
+    c.sources.push_back({"attn_prefill", TimingTier::kCalibratedRoofline,
+                         Describe(fit->prefill) + ", " + on + splitwise_note});
     c.sources.push_back({"attn_decode", TimingTier::kCalibratedRoofline, Describe(fit->decode) + ", " + on});
   }
 
   if (tp > 1) {
-    const std::string dev = NetworkDevice(gpu, tp);
+    const std::string dev = NetworkDevice(gpu, tp, opt.network_node);
     const std::string ar_path = FindNetworkProfile(root, dev, "all_reduce.csv");
     if (ar_path.empty()) throw Error(fmt::format("no {}/all_reduce.csv under {}", dev, root));
     auto ar = std::make_shared<AllReduceProfile>(LoadAllReduceProfile(ar_path, tp));

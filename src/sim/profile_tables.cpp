@@ -247,6 +247,29 @@ AllReduceProfile LoadAllReduceProfile(const std::string& path, int tp) {
   return profile;
 }
 
+std::vector<SplitwiseRow> LoadSplitwiseRows(const std::string& path) {
+  const Csv csv = ReadCsv(path);
+  const int c_model = csv.Column("model"), c_hw = csv.Column("hardware"),
+            c_tp = csv.Column("tensor_parallel");
+  const int c_prompt = csv.Column("prompt_size"), c_batch = csv.Column("batch_size"),
+            c_tok = csv.Column("token_size");
+  const int c_pt = csv.Column("prompt_time"), c_tt = csv.Column("token_time");
+  std::vector<SplitwiseRow> rows;
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    SplitwiseRow row;
+    row.model = csv.Text(r, c_model);
+    row.hardware = csv.Text(r, c_hw);
+    row.tp = static_cast<int>(csv.Number(r, c_tp));
+    row.prompt = static_cast<int>(csv.Number(r, c_prompt));
+    row.batch = static_cast<int>(csv.Number(r, c_batch));
+    row.tokens = static_cast<int>(csv.Number(r, c_tok));
+    row.prompt_ms = csv.Number(r, c_pt);
+    row.token_ms = csv.Number(r, c_tt);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::string ProfileRoot(const std::string& override_dir) {
   if (!override_dir.empty()) return override_dir;
   if (const char* env = std::getenv("SCHEDKIT_DATA_DIR"); env != nullptr && env[0] != '\0') {

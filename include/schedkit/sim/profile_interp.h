@@ -26,6 +26,7 @@ class PiecewiseLinear {
 
  private:
   std::vector<double> x_, y_;
+  double tail_slope_ = 0.0;
   double fallback_slope_ = 0.0;
 };
 
@@ -46,6 +47,9 @@ class RowInterpolated2D {
   std::vector<double> row_x_;
   std::vector<PiecewiseLinear> rows_;
 };
+
+// Least-squares slope of the points with x in the top quarter of [x_first, x_last] (at least the last two).
+double TailSlope(const double* x, const double* y, std::size_t n);
 
 // Groups (x, y, z) samples by x into rows of a RowInterpolated2D.
 RowInterpolated2D BuildRows(const std::vector<double>& x, const std::vector<double>& y,

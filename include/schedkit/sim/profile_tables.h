@@ -55,9 +55,19 @@ AttentionProfile LoadAttentionProfile(const std::string& path, const ModelSpec& 
 // largest.
 AllReduceProfile LoadAllReduceProfile(const std::string& path, int tp);
 
-// The root holding vidur/<source>/{compute,network}/...: `override_dir` if set, else
-// $SCHEDKIT_DATA_DIR/profiles, else the data folder compiled into the library (the copy shipped with
-// schedkit).
+// One row of SplitwiseSim's perf_model.csv (whole-model batch times on DGX-A100/H100, ms).
+struct SplitwiseRow {
+  std::string model;     // "llama2-70b", "bloom-176b"
+  std::string hardware;  // "a100-80gb", "h100-80gb", "h100-80gb-pcap"
+  int tp = 0;
+  int prompt = 0, batch = 0, tokens = 0;
+  double prompt_ms = 0, token_ms = 0;
+};
+std::vector<SplitwiseRow> LoadSplitwiseRows(const std::string& path);
+
+// The root holding vidur/<source>/{compute,network}/... and splitwise_sim/perf_model.csv: `override_dir` if
+// set, else $SCHEDKIT_DATA_DIR/profiles, else the data folder compiled into the library (the copy shipped
+// with schedkit).
 std::string ProfileRoot(const std::string& override_dir = {});
 
 // <root>/vidur/<source>/compute/<gpu>/<profile_name>/<file> for the first source (sorted) that has it; "" if
