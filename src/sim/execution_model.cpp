@@ -77,6 +77,7 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
   const std::string root = ProfileRoot(opt.profile_dir);
   Components c;
   auto floor0 = [](double v) { return std::max(0.0, v); };
+  const bool clamp = opt.clamp_to_profile;
 
   // Token-count operators: measured mlp.csv, else a reference model's curve on the same GPU scaled by work
   // ratio.
@@ -90,9 +91,9 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
            fmt::format("{} ({} rows{})", Rel(mlp_path, root), op.rows_used,
                        op.rows_dropped ? fmt::format(", {} empty dropped", op.rows_dropped) : "")});
     }
-    c.linear_ms = [mlp](double n) {
+    c.linear_ms = [mlp, clamp](double n) {
       double t = 0;
-      for (const auto& op : mlp->ops) t += op.ms_by_tokens(n);
+      for (const auto& op : mlp->ops) t += clamp ? op.ms_by_tokens.Clamped(n) : op.ms_by_tokens(n);
       return t;
     };
   } else {
@@ -112,9 +113,12 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
                        "count taken from the same GPU",
                        model.name, ratios->back(), ref.name, gpu.name, Rel(ref_path, root))});
     }
-    c.linear_ms = [mlp, ratios](double n) {
+    c.linear_ms = [mlp, ratios, clamp](double n) {
       double t = 0;
-      for (size_t i = 0; i < mlp->ops.size(); ++i) t += (*ratios)[i] * mlp->ops[i].ms_by_tokens(n);
+      for (size_t i = 0; i < mlp->ops.size(); ++i) {
+        const auto& curve = mlp->ops[i].ms_by_tokens;
+        t += (*ratios)[i] * (clamp ? curve.Clamped(n) : curve(n));
+      }
       return t;
     };
   }
@@ -123,11 +127,15 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
   const std::string att_path = FindComputeProfile(root, gpu.name, model.profile_name, "attention.csv");
   if (!att_path.empty()) {
     auto att = std::make_shared<AttentionProfile>(LoadAttentionProfile(att_path, model, tp, opt.block_size));
-    c.prefill_ms = [att, floor0](double kv, double chunk) {
-      return floor0(att->prefill_ms(chunk * chunk, kv));
+    c.prefill_ms = [att, floor0, clamp](double kv, double chunk) {
+      return floor0(clamp ? att->prefill_ms.Clamped(chunk * chunk, kv) : att->prefill_ms(chunk * chunk, kv));
     };
-    c.decode_ms = [att, floor0](double b, double kv) { return floor0(att->decode_ms(b, kv)); };
-    c.kv_save_ms = [att, floor0](double n) { return floor0(att->kv_save_ms(n)); };
+    c.decode_ms = [att, floor0, clamp](double b, double kv) {
+      return floor0(clamp ? att->decode_ms.Clamped(b, kv) : att->decode_ms(b, kv));
+    };
+    c.kv_save_ms = [att, floor0, clamp](double n) {
+      return floor0(clamp ? att->kv_save_ms.Clamped(n) : att->kv_save_ms(n));
+    };
     const std::string rel = Rel(att_path, root);
     c.sources.push_back({"attn_kv_cache_save", TimingTier::kMeasured,
                          fmt::format("{} ({} rows, by max(chunk, batch))", rel, att->kv_save_rows)});
@@ -186,8 +194,9 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
     auto ar = std::make_shared<AllReduceProfile>(LoadAllReduceProfile(ar_path, tp));
     const double bytes_per_token = 2.0 * model.hidden_size;  // fp16 activations (Vidur: size / (2 h))
     const double launch = opt.nccl_launch_ms;
-    c.all_reduce_ms = [ar, bytes_per_token, launch, floor0](double n) {
-      return floor0(ar->ms_by_bytes(n * bytes_per_token)) + launch;
+    c.all_reduce_ms = [ar, bytes_per_token, launch, floor0, clamp](double n) {
+      const double bytes = n * bytes_per_token;
+      return floor0(clamp ? ar->ms_by_bytes.Clamped(bytes) : ar->ms_by_bytes(bytes)) + launch;
     };
     c.sources.push_back({"all_reduce", TimingTier::kMeasured,
                          fmt::format("{} ({} rows, {} workers, {} per node), 2 per layer, +{} ms launch each",

@@ -62,6 +62,11 @@ double PiecewiseLinear::operator()(double x) const {
   return y_[i] + t * (y_[i + 1] - y_[i]);
 }
 
+double PiecewiseLinear::Clamped(double x) const {
+  if (x_.empty()) return 0.0;
+  return (*this)(std::clamp(x, x_.front(), x_.back()));
+}
+
 double PiecewiseLinear::mean_slope() const {
   if (x_.size() < 2) return fallback_slope_;
   return (y_.back() - y_.front()) / (x_.back() - x_.front());
@@ -94,6 +99,18 @@ double RowInterpolated2D::operator()(double x, double y) const {
   if (t == 1.0) return rows_[i + 1](y);
   const double a = rows_[i](y);
   return a + t * (rows_[i + 1](y) - a);
+}
+
+double RowInterpolated2D::Clamped(double x, double y) const {
+  if (row_x_.empty()) return 0.0;
+  if (row_x_.size() == 1) return rows_[0].Clamped(y);
+  x = std::clamp(x, row_x_.front(), row_x_.back());
+  const size_t i = Segment(row_x_, x);
+  const double t = (x - row_x_[i]) / (row_x_[i + 1] - row_x_[i]);
+  const double a = rows_[i].Clamped(y);
+  if (t == 0.0) return a;
+  if (t == 1.0) return rows_[i + 1].Clamped(y);
+  return a + t * (rows_[i + 1].Clamped(y) - a);
 }
 
 RowInterpolated2D BuildRows(const std::vector<double>& x, const std::vector<double>& y,

@@ -121,6 +121,25 @@ TEST(ExecutionModelTest, TimeGrowsWithWork) {
   EXPECT_LT(model->Seconds(Prefill(4096, 0)), model->Seconds(Prefill(8192, 0)));
 }
 
+TEST(ExecutionModelTest, ClampToProfileIsFlatBeyondTheGrid) {
+  ExecutionModelOptions opt;
+  opt.clamp_to_profile = true;
+  auto clamped = MakeExecutionModel(FindModel("Qwen2-7B"), FindGpu("a30"), 1, opt);
+  auto linear = MakeExecutionModel(FindModel("Qwen2-7B"), FindGpu("a30"), 1);
+  const auto att = LoadAttentionProfile(kQwenA30 + "attention.csv", FindModel("Qwen2-7B"), 1);
+  // Decode attention was profiled up to batch 48: clamped, batch 96 reads the batch-48 row (Vidur's forest is
+  // flat).
+  EXPECT_NEAR(clamped->Predict(Decodes(96, 96 * 1024)).attention, 28e-3 * 1.1 * att.decode_ms(48, 1024),
+              1e-12);
+  EXPECT_GT(linear->Predict(Decodes(96, 96 * 1024)).attention,
+            clamped->Predict(Decodes(96, 96 * 1024)).attention);
+  // Inside the grid both agree.
+  EXPECT_DOUBLE_EQ(clamped->Seconds(Decodes(20, 20 * 900)), linear->Seconds(Decodes(20, 20 * 900)));
+  // Beyond 4,096 tokens the clamped linear operators stay at their 4,096-token value.
+  EXPECT_DOUBLE_EQ(clamped->Predict(Prefill(6000, 0)).linear - clamped->Predict(Prefill(5000, 0)).linear,
+                   28e-3 * (att.kv_save_ms.Clamped(6000) - att.kv_save_ms.Clamped(5000)));
+}
+
 TEST(ExecutionModelTest, UnsupportedCombinationListsTheSupportedOnes) {
   try {
     MakeExecutionModel(FindModel("Llama-3-8B"), FindGpu("a30"), 1);

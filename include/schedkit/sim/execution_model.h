@@ -53,6 +53,9 @@ struct ExecutionModelOptions {
   // a30_single_gpu on an A30), or "dgx" / "pairwise_nvlink" to force one (SplitwiseSim measured on DGX
   // nodes).
   std::string network_node;
+  // Beyond the profiled points: false = linear extrapolation (docs/execution-model.md); true = the edge
+  // value, as Vidur's random forests predict (e.g. decode attention flat above the A30 profile's batch 48).
+  bool clamp_to_profile = false;
   // Tier-2 prefill attention: also scale the A30-fitted roofline to SplitwiseSim's measured A100/H100 times.
   bool splitwise_calibration = true;
 };
