@@ -84,12 +84,15 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
   std::string mlp_path = FindComputeProfile(root, gpu.name, model.profile_name, "mlp.csv");
   std::vector<std::function<double(double)>> ops;
   if (!mlp_path.empty()) {
-    auto mlp = std::make_shared<MlpProfile>(LoadMlpProfile(mlp_path, model, tp));
+    auto mlp = std::make_shared<MlpProfile>(LoadMlpProfile(mlp_path, model, tp, opt.drop_incomplete_rows));
     for (const auto& op : mlp->ops) {
       c.sources.push_back(
           {op.op, TimingTier::kMeasured,
            fmt::format("{} ({} rows{})", Rel(mlp_path, root), op.rows_used,
-                       op.rows_dropped ? fmt::format(", {} empty dropped", op.rows_dropped) : "")});
+                       op.rows_dropped
+                           ? fmt::format(", {} {} dropped", op.rows_dropped,
+                                         opt.drop_incomplete_rows ? "incomplete rows" : "empty medians")
+                           : "")});
     }
     c.linear_ms = [mlp, clamp](double n) {
       double t = 0;
@@ -103,7 +106,7 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
       throw Error(
           fmt::format("no mlp.csv for {} or {} on {} under {}", model.name, ref.name, gpu.name, root));
     }
-    auto mlp = std::make_shared<MlpProfile>(LoadMlpProfile(ref_path, ref, tp));
+    auto mlp = std::make_shared<MlpProfile>(LoadMlpProfile(ref_path, ref, tp, opt.drop_incomplete_rows));
     auto ratios = std::make_shared<std::vector<double>>();
     for (const auto& op : mlp->ops) {
       ratios->push_back(LinearOpWorkRatio(op.op, model, ref, tp));

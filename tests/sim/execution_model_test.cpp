@@ -28,7 +28,7 @@ BatchShape Prefill(int tokens, int context) {
   return b;
 }
 
-class QwenA30Test : public ::testing::Test {
+class ExecutionQwenA30Test : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     model_ = MakeExecutionModel(FindModel("Qwen2-7B"), FindGpu("a30"), 1).release();
@@ -50,7 +50,7 @@ class QwenA30Test : public ::testing::Test {
   static inline AttentionProfile* att_ = nullptr;
 };
 
-TEST_F(QwenA30Test, EveryOperatorIsMeasured) {
+TEST_F(ExecutionQwenA30Test, EveryOperatorIsMeasured) {
   ASSERT_EQ(model_->Sources().size(), 12u);  // 9 token-count operators, KV save, prefill and decode attention
   for (const auto& s : model_->Sources()) {
     EXPECT_EQ(s.tier, TimingTier::kMeasured) << s.op << ": " << s.detail;
@@ -58,7 +58,7 @@ TEST_F(QwenA30Test, EveryOperatorIsMeasured) {
   }
 }
 
-TEST_F(QwenA30Test, ProfileMediansAtGridPoints) {
+TEST_F(ExecutionQwenA30Test, ProfileMediansAtGridPoints) {
   // Golden medians from mlp.csv (num_tokens 1024, every operator present) and attention.csv.
   const double ops_1024 = 0.0424645 + 0.035888 + 0.29198599999999997 + 0.043552 + 2.563598 + 0.219553 +
                           1.3373680000000001 + 0.021648 + 0.393538;
@@ -74,7 +74,7 @@ TEST_F(QwenA30Test, ProfileMediansAtGridPoints) {
   EXPECT_NEAR(model_->Predict(Prefill(512, 1024)).attention, 28e-3 * 0.18662300000000018, 1e-12);
 }
 
-TEST_F(QwenA30Test, VidurRoundingRules) {
+TEST_F(ExecutionQwenA30Test, VidurRoundingRules) {
   // 3 decodes, contexts summing to 300: tokens rounded 3 -> 8 (KV save exact at 3), mean KV int(100) -> 128.
   const IterationTime t = model_->Predict(Decodes(3, 300));
   EXPECT_NEAR(t.linear, 28e-3 * (LinearMs(8) + att_->kv_save_ms(3)), 1e-12);

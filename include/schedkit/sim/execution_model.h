@@ -53,6 +53,9 @@ struct ExecutionModelOptions {
   // a30_single_gpu on an A30), or "dgx" / "pairwise_nvlink" to force one (SplitwiseSim measured on DGX
   // nodes).
   std::string network_node;
+  // mlp.csv rows with an empty median: false = dropped per operator (keeps more data); true = the whole row
+  // is dropped for every operator, as the Vidur reference runs did (167 of 261 rows for Qwen2-7B on the A30).
+  bool drop_incomplete_rows = false;
   // Beyond the profiled points: false = linear extrapolation (docs/execution-model.md); true = the edge
   // value, as Vidur's random forests predict (e.g. decode attention flat above the A30 profile's batch 48).
   bool clamp_to_profile = false;

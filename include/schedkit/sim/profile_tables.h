@@ -48,7 +48,10 @@ struct AllReduceProfile {
 // Vidur does except for vocab_size (the Llama-2 rows say 32,768, the HF config 32,000). Empty medians are
 // dropped per operator. Throws schedkit::Error naming the file (and line) when it is unreadable, malformed or
 // has no row.
-MlpProfile LoadMlpProfile(const std::string& path, const ModelSpec& model, int tp);
+// With drop_incomplete_rows, a row with any empty operator median is dropped for every operator (what the
+// Vidur reference runs did: 167 of the A30 Qwen2-7B file's 261 rows); rows_dropped then counts those rows.
+MlpProfile LoadMlpProfile(const std::string& path, const ModelSpec& model, int tp,
+                          bool drop_incomplete_rows = false);
 AttentionProfile LoadAttentionProfile(const std::string& path, const ModelSpec& model, int tp,
                                       int block_size = 16);
 // Rows with num_workers == tp; among their devices_per_node values, tp itself if present (Vidur), else the
