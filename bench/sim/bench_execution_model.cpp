@@ -1,5 +1,7 @@
-// Cost of ExecutionTimeModel::Predict (called once per simulated iteration; target < 200 ns) and of building a model.
-// Run: ./build/release/bench/sim/bench_execution_model --benchmark_repetitions=5 --benchmark_report_aggregates_only
+// Cost of ExecutionTimeModel::Predict (called once per simulated iteration; target < 200 ns) and of building
+// a model. Run (the target is bench_<stem>):
+//   ./build/release/bench/sim/bench_bench_execution_model --benchmark_repetitions=5 \
+//     --benchmark_report_aggregates_only
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -55,8 +57,10 @@ BENCHMARK_CAPTURE(BM_Predict, qwen2_a30_sarathi_hybrid, "Qwen2-7B", "a30", 1, Ki
 BENCHMARK_CAPTURE(BM_Predict, qwen2_a30_decode_only, "Qwen2-7B", "a30", 1, Kind::kDecodeOnly);
 BENCHMARK_CAPTURE(BM_Predict, qwen2_a30_vllm_prefill, "Qwen2-7B", "a30", 1, Kind::kVllmPrefill);
 BENCHMARK_CAPTURE(BM_Predict, llama2_7b_a100_sarathi_hybrid, "Llama-2-7B", "a100", 1, Kind::kSarathiHybrid);
-BENCHMARK_CAPTURE(BM_Predict, llama2_70b_h100_tp8_sarathi_hybrid, "Llama-2-70B", "h100", 8, Kind::kSarathiHybrid);
-BENCHMARK_CAPTURE(BM_Predict, llama2_70b_h100_tp8_beyond_tables, "Llama-2-70B", "h100", 8, Kind::kBeyondTables);
+BENCHMARK_CAPTURE(BM_Predict, llama2_70b_h100_tp8_sarathi_hybrid, "Llama-2-70B", "h100", 8,
+                  Kind::kSarathiHybrid);
+BENCHMARK_CAPTURE(BM_Predict, llama2_70b_h100_tp8_beyond_tables, "Llama-2-70B", "h100", 8,
+                  Kind::kBeyondTables);
 BENCHMARK_CAPTURE(BM_Predict, qwen2_a30_beyond_tables, "Qwen2-7B", "a30", 1, Kind::kBeyondTables);
 
 void BM_Build(benchmark::State& state, const char* model, const char* gpu, int tp) {
