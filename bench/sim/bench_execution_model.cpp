@@ -1,7 +1,7 @@
 // Cost of ExecutionTimeModel::Predict (called once per simulated iteration; target < 200 ns) and of building
 // a model. Run (the target is bench_<stem>):
-//   ./build/release/bench/sim/bench_bench_execution_model --benchmark_repetitions=5 \
-//     --benchmark_report_aggregates_only
+//   ./build/release/bench/sim/bench_bench_execution_model --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only
 #include <benchmark/benchmark.h>
 
 #include <random>
