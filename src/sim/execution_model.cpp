@@ -47,9 +47,15 @@ struct Components {
   std::vector<OperatorSource> sources;
 };
 
-std::string NetworkDevice(const GpuSpec& gpu, int tp) {
+std::string NetworkDevice(const GpuSpec& gpu, int tp, const std::string& node) {
+  if (!node.empty() && node != "dgx" && node != "pairwise_nvlink") {
+    throw Error(fmt::format(
+        "unknown network node '{}'; known: dgx, pairwise_nvlink (or empty for Vidur's default)", node));
+  }
   if (gpu.name == "a30") return "a30_single_gpu";
-  return gpu.name + (tp > 4 ? "_dgx" : "_pairwise_nvlink");  // pairwise NVLink nodes hold 4 GPUs
+  if (!node.empty()) return fmt::format("{}_{}", gpu.name, node);
+  return fmt::format("{}_{}", gpu.name,
+                     tp > 4 ? "dgx" : "pairwise_nvlink");  // pairwise NVLink nodes hold 4 GPUs
 }
 
 std::string Rel(const std::string& path, const std::string& root) {
@@ -64,7 +70,6 @@ std::string Describe(const RooflineTerm& t) {
   if (t.per_seq_ms != 0) s += fmt::format(", {:.5f} ms/seq", t.per_seq_ms);
   if (t.compute_eff > 0) s += ", compute eff " + Pct(t.compute_eff);
   if (t.memory_eff > 0) s += ", memory eff " + Pct(t.memory_eff);
-  if (t.scale != 1.0) s += fmt::format(", x{:.3f}", t.scale);
   return fmt::format("{} (median fit error {} over {} rows)", s, Pct(t.median_rel_error), t.rows);
 }
 
@@ -72,22 +77,26 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
   const std::string root = ProfileRoot(opt.profile_dir);
   Components c;
   auto floor0 = [](double v) { return std::max(0.0, v); };
+  const bool clamp = opt.clamp_to_profile;
 
   // Token-count operators: measured mlp.csv, else a reference model's curve on the same GPU scaled by work
   // ratio.
   std::string mlp_path = FindComputeProfile(root, gpu.name, model.profile_name, "mlp.csv");
   std::vector<std::function<double(double)>> ops;
   if (!mlp_path.empty()) {
-    auto mlp = std::make_shared<MlpProfile>(LoadMlpProfile(mlp_path, model, tp));
+    auto mlp = std::make_shared<MlpProfile>(LoadMlpProfile(mlp_path, model, tp, opt.drop_incomplete_rows));
     for (const auto& op : mlp->ops) {
       c.sources.push_back(
           {op.op, TimingTier::kMeasured,
            fmt::format("{} ({} rows{})", Rel(mlp_path, root), op.rows_used,
-                       op.rows_dropped ? fmt::format(", {} empty dropped", op.rows_dropped) : "")});
+                       op.rows_dropped
+                           ? fmt::format(", {} {} dropped", op.rows_dropped,
+                                         opt.drop_incomplete_rows ? "incomplete rows" : "empty medians")
+                           : "")});
     }
-    c.linear_ms = [mlp](double n) {
+    c.linear_ms = [mlp, clamp](double n) {
       double t = 0;
-      for (const auto& op : mlp->ops) t += op.ms_by_tokens(n);
+      for (const auto& op : mlp->ops) t += clamp ? op.ms_by_tokens.Clamped(n) : op.ms_by_tokens(n);
       return t;
     };
   } else {
@@ -97,7 +106,7 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
       throw Error(
           fmt::format("no mlp.csv for {} or {} on {} under {}", model.name, ref.name, gpu.name, root));
     }
-    auto mlp = std::make_shared<MlpProfile>(LoadMlpProfile(ref_path, ref, tp));
+    auto mlp = std::make_shared<MlpProfile>(LoadMlpProfile(ref_path, ref, tp, opt.drop_incomplete_rows));
     auto ratios = std::make_shared<std::vector<double>>();
     for (const auto& op : mlp->ops) {
       ratios->push_back(LinearOpWorkRatio(op.op, model, ref, tp));
@@ -107,9 +116,12 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
                        "count taken from the same GPU",
                        model.name, ratios->back(), ref.name, gpu.name, Rel(ref_path, root))});
     }
-    c.linear_ms = [mlp, ratios](double n) {
+    c.linear_ms = [mlp, ratios, clamp](double n) {
       double t = 0;
-      for (size_t i = 0; i < mlp->ops.size(); ++i) t += (*ratios)[i] * mlp->ops[i].ms_by_tokens(n);
+      for (size_t i = 0; i < mlp->ops.size(); ++i) {
+        const auto& curve = mlp->ops[i].ms_by_tokens;
+        t += (*ratios)[i] * (clamp ? curve.Clamped(n) : curve(n));
+      }
       return t;
     };
   }
@@ -118,11 +130,15 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
   const std::string att_path = FindComputeProfile(root, gpu.name, model.profile_name, "attention.csv");
   if (!att_path.empty()) {
     auto att = std::make_shared<AttentionProfile>(LoadAttentionProfile(att_path, model, tp, opt.block_size));
-    c.prefill_ms = [att, floor0](double kv, double chunk) {
-      return floor0(att->prefill_ms(chunk * chunk, kv));
+    c.prefill_ms = [att, floor0, clamp](double kv, double chunk) {
+      return floor0(clamp ? att->prefill_ms.Clamped(chunk * chunk, kv) : att->prefill_ms(chunk * chunk, kv));
     };
-    c.decode_ms = [att, floor0](double b, double kv) { return floor0(att->decode_ms(b, kv)); };
-    c.kv_save_ms = [att, floor0](double n) { return floor0(att->kv_save_ms(n)); };
+    c.decode_ms = [att, floor0, clamp](double b, double kv) {
+      return floor0(clamp ? att->decode_ms.Clamped(b, kv) : att->decode_ms(b, kv));
+    };
+    c.kv_save_ms = [att, floor0, clamp](double n) {
+      return floor0(clamp ? att->kv_save_ms.Clamped(n) : att->kv_save_ms(n));
+    };
     const std::string rel = Rel(att_path, root);
     c.sources.push_back({"attn_kv_cache_save", TimingTier::kMeasured,
                          fmt::format("{} ({} rows, by max(chunk, batch))", rel, att->kv_save_rows)});
@@ -142,6 +158,18 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
     }
     auto fit = std::make_shared<AttentionRoofline>(FitAttentionRoofline(
         LoadAttentionProfile(cal_path, cal_model, 1, opt.block_size), cal_model, cal_gpu));
+    std::string splitwise_note = ", no SplitwiseSim calibration";
+    if (opt.splitwise_calibration) {
+      const SplitwiseCalibration sw = FitSplitwisePrefillScale(root, gpu, *fit, opt.nccl_launch_ms);
+      if (sw.points > 0) {
+        fit->prefill.scale = sw.scale;
+        splitwise_note =
+            fmt::format(", then x{:.3f} fitted on {} (Llama-2-70B TP 2 prefill, {} prompt sizes)", sw.scale,
+                        Rel(sw.path, root), sw.points);
+      } else {
+        splitwise_note = fmt::format(", no SplitwiseSim data for {}", gpu.name);
+      }
+    }
     const ModelSpec m = model;
     const GpuSpec g = gpu;
     c.prefill_ms = [fit, m, g, tp, floor0](double kv, double chunk) {
@@ -157,20 +185,21 @@ Components Build(const ModelSpec& model, const GpuSpec& gpu, int tp, const Execu
         fmt::format("fitted on {} ({} on {})", Rel(cal_path, root), cal_model.name, cal_gpu.name);
     c.sources.push_back(
         {"attn_kv_cache_save", TimingTier::kCalibratedRoofline, Describe(fit->kv_save) + ", " + on});
-    c.sources.push_back(
-        {"attn_prefill", TimingTier::kCalibratedRoofline, Describe(fit->prefill) + ", " + on});
+    c.sources.push_back({"attn_prefill", TimingTier::kCalibratedRoofline,
+                         Describe(fit->prefill) + ", " + on + splitwise_note});
     c.sources.push_back({"attn_decode", TimingTier::kCalibratedRoofline, Describe(fit->decode) + ", " + on});
   }
 
   if (tp > 1) {
-    const std::string dev = NetworkDevice(gpu, tp);
+    const std::string dev = NetworkDevice(gpu, tp, opt.network_node);
     const std::string ar_path = FindNetworkProfile(root, dev, "all_reduce.csv");
     if (ar_path.empty()) throw Error(fmt::format("no {}/all_reduce.csv under {}", dev, root));
     auto ar = std::make_shared<AllReduceProfile>(LoadAllReduceProfile(ar_path, tp));
     const double bytes_per_token = 2.0 * model.hidden_size;  // fp16 activations (Vidur: size / (2 h))
     const double launch = opt.nccl_launch_ms;
-    c.all_reduce_ms = [ar, bytes_per_token, launch, floor0](double n) {
-      return floor0(ar->ms_by_bytes(n * bytes_per_token)) + launch;
+    c.all_reduce_ms = [ar, bytes_per_token, launch, floor0, clamp](double n) {
+      const double bytes = n * bytes_per_token;
+      return floor0(clamp ? ar->ms_by_bytes.Clamped(bytes) : ar->ms_by_bytes(bytes)) + launch;
     };
     c.sources.push_back({"all_reduce", TimingTier::kMeasured,
                          fmt::format("{} ({} rows, {} workers, {} per node), 2 per layer, +{} ms launch each",

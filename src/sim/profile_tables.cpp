@@ -113,7 +113,8 @@ const TokenOpProfile& MlpProfile::op(const std::string& name) const {
   throw Error(fmt::format("{}: no operator '{}'", path, name));
 }
 
-MlpProfile LoadMlpProfile(const std::string& path, const ModelSpec& model, int tp) {
+MlpProfile LoadMlpProfile(const std::string& path, const ModelSpec& model, int tp,
+                          bool drop_incomplete_rows) {
   const Csv csv = ReadCsv(path);
   const int c_head = csv.Column("n_head"), c_kv = csv.Column("n_kv_head"), c_embd = csv.Column("n_embd");
   const int c_ffn = csv.Column("n_expanded_embd"), c_gated = csv.Column("use_gated_mlp");
@@ -127,12 +128,22 @@ MlpProfile LoadMlpProfile(const std::string& path, const ModelSpec& model, int t
     }
   }
   if (matched.empty()) throw Error(fmt::format("{}: no row for {} at TP {}", path, model.name, tp));
+  const auto rows_matched = static_cast<int64_t>(matched.size());
+  if (drop_incomplete_rows) {
+    std::vector<int> cols;
+    for (const auto& name : LinearOperatorNames()) cols.push_back(csv.Column(Median(name)));
+    std::erase_if(matched, [&](size_t r) {
+      return std::any_of(cols.begin(), cols.end(), [&](int c) { return std::isnan(csv.Number(r, c)); });
+    });
+  }
   MlpProfile profile;
   profile.path = path;
-  profile.rows_matched = static_cast<int64_t>(matched.size());
+  profile.rows_matched = rows_matched;
+  const int64_t rows_dropped_whole = rows_matched - static_cast<int64_t>(matched.size());
   for (const auto& name : LinearOperatorNames()) {
     TokenOpProfile op;
     op.op = name;
+    op.rows_dropped = rows_dropped_whole;
     const int col = csv.Column(Median(name));
     std::vector<std::pair<double, double>> points;
     for (size_t r : matched) {
@@ -245,6 +256,29 @@ AllReduceProfile LoadAllReduceProfile(const std::string& path, int tp) {
   profile.devices_per_node = best_dpn;
   profile.ms_by_bytes = PiecewiseLinear(std::move(points));
   return profile;
+}
+
+std::vector<SplitwiseRow> LoadSplitwiseRows(const std::string& path) {
+  const Csv csv = ReadCsv(path);
+  const int c_model = csv.Column("model"), c_hw = csv.Column("hardware"),
+            c_tp = csv.Column("tensor_parallel");
+  const int c_prompt = csv.Column("prompt_size"), c_batch = csv.Column("batch_size"),
+            c_tok = csv.Column("token_size");
+  const int c_pt = csv.Column("prompt_time"), c_tt = csv.Column("token_time");
+  std::vector<SplitwiseRow> rows;
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    SplitwiseRow row;
+    row.model = csv.Text(r, c_model);
+    row.hardware = csv.Text(r, c_hw);
+    row.tp = static_cast<int>(csv.Number(r, c_tp));
+    row.prompt = static_cast<int>(csv.Number(r, c_prompt));
+    row.batch = static_cast<int>(csv.Number(r, c_batch));
+    row.tokens = static_cast<int>(csv.Number(r, c_tok));
+    row.prompt_ms = csv.Number(r, c_pt);
+    row.token_ms = csv.Number(r, c_tt);
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 std::string ProfileRoot(const std::string& override_dir) {

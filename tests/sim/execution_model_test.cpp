@@ -28,7 +28,7 @@ BatchShape Prefill(int tokens, int context) {
   return b;
 }
 
-class QwenA30Test : public ::testing::Test {
+class ExecutionQwenA30Test : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     model_ = MakeExecutionModel(FindModel("Qwen2-7B"), FindGpu("a30"), 1).release();
@@ -50,7 +50,7 @@ class QwenA30Test : public ::testing::Test {
   static inline AttentionProfile* att_ = nullptr;
 };
 
-TEST_F(QwenA30Test, EveryOperatorIsMeasured) {
+TEST_F(ExecutionQwenA30Test, EveryOperatorIsMeasured) {
   ASSERT_EQ(model_->Sources().size(), 12u);  // 9 token-count operators, KV save, prefill and decode attention
   for (const auto& s : model_->Sources()) {
     EXPECT_EQ(s.tier, TimingTier::kMeasured) << s.op << ": " << s.detail;
@@ -58,7 +58,7 @@ TEST_F(QwenA30Test, EveryOperatorIsMeasured) {
   }
 }
 
-TEST_F(QwenA30Test, ProfileMediansAtGridPoints) {
+TEST_F(ExecutionQwenA30Test, ProfileMediansAtGridPoints) {
   // Golden medians from mlp.csv (num_tokens 1024, every operator present) and attention.csv.
   const double ops_1024 = 0.0424645 + 0.035888 + 0.29198599999999997 + 0.043552 + 2.563598 + 0.219553 +
                           1.3373680000000001 + 0.021648 + 0.393538;
@@ -74,7 +74,7 @@ TEST_F(QwenA30Test, ProfileMediansAtGridPoints) {
   EXPECT_NEAR(model_->Predict(Prefill(512, 1024)).attention, 28e-3 * 0.18662300000000018, 1e-12);
 }
 
-TEST_F(QwenA30Test, VidurRoundingRules) {
+TEST_F(ExecutionQwenA30Test, VidurRoundingRules) {
   // 3 decodes, contexts summing to 300: tokens rounded 3 -> 8 (KV save exact at 3), mean KV int(100) -> 128.
   const IterationTime t = model_->Predict(Decodes(3, 300));
   EXPECT_NEAR(t.linear, 28e-3 * (LinearMs(8) + att_->kv_save_ms(3)), 1e-12);
@@ -119,6 +119,25 @@ TEST(ExecutionModelTest, TimeGrowsWithWork) {
   // Beyond the profiled grid (batch 48, 4,096 tokens) the curves extrapolate instead of clamping.
   EXPECT_LT(model->Seconds(Decodes(48, 48 * 1000)), model->Seconds(Decodes(96, 96 * 1000)));
   EXPECT_LT(model->Seconds(Prefill(4096, 0)), model->Seconds(Prefill(8192, 0)));
+}
+
+TEST(ExecutionModelTest, ClampToProfileIsFlatBeyondTheGrid) {
+  ExecutionModelOptions opt;
+  opt.clamp_to_profile = true;
+  auto clamped = MakeExecutionModel(FindModel("Qwen2-7B"), FindGpu("a30"), 1, opt);
+  auto linear = MakeExecutionModel(FindModel("Qwen2-7B"), FindGpu("a30"), 1);
+  const auto att = LoadAttentionProfile(kQwenA30 + "attention.csv", FindModel("Qwen2-7B"), 1);
+  // Decode attention was profiled up to batch 48: clamped, batch 96 reads the batch-48 row (Vidur's forest is
+  // flat).
+  EXPECT_NEAR(clamped->Predict(Decodes(96, 96 * 1024)).attention, 28e-3 * 1.1 * att.decode_ms(48, 1024),
+              1e-12);
+  EXPECT_GT(linear->Predict(Decodes(96, 96 * 1024)).attention,
+            clamped->Predict(Decodes(96, 96 * 1024)).attention);
+  // Inside the grid both agree.
+  EXPECT_DOUBLE_EQ(clamped->Seconds(Decodes(20, 20 * 900)), linear->Seconds(Decodes(20, 20 * 900)));
+  // Beyond 4,096 tokens the clamped linear operators stay at their 4,096-token value.
+  EXPECT_DOUBLE_EQ(clamped->Predict(Prefill(6000, 0)).linear - clamped->Predict(Prefill(5000, 0)).linear,
+                   28e-3 * (att.kv_save_ms.Clamped(6000) - att.kv_save_ms.Clamped(5000)));
 }
 
 TEST(ExecutionModelTest, UnsupportedCombinationListsTheSupportedOnes) {

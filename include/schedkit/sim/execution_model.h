@@ -49,6 +49,18 @@ struct ExecutionModelOptions {
   bool gqa_overhead = true;      // Vidur's +10% on attention for GQA models with more than one prefill/decode
   double nccl_launch_ms = 0.02;  // Vidur's NCCL CPU launch overhead, added to each all-reduce
   int block_size = 16;           // selects attention.csv rows
+  // All-reduce table: "" = Vidur's default node (<gpu>_pairwise_nvlink up to TP 4, <gpu>_dgx for TP 8;
+  // a30_single_gpu on an A30), or "dgx" / "pairwise_nvlink" to force one (SplitwiseSim measured on DGX
+  // nodes).
+  std::string network_node;
+  // mlp.csv rows with an empty median: false = dropped per operator (keeps more data); true = the whole row
+  // is dropped for every operator, as the Vidur reference runs did (167 of 261 rows for Qwen2-7B on the A30).
+  bool drop_incomplete_rows = false;
+  // Beyond the profiled points: false = linear extrapolation (docs/execution-model.md); true = the edge
+  // value, as Vidur's random forests predict (e.g. decode attention flat above the A30 profile's batch 48).
+  bool clamp_to_profile = false;
+  // Tier-2 prefill attention: also scale the A30-fitted roofline to SplitwiseSim's measured A100/H100 times.
+  bool splitwise_calibration = true;
 };
 
 // Throws schedkit::Error for an unsupported model x GPU x TP combination (listing the supported ones).

@@ -16,6 +16,8 @@ class PiecewiseLinear {
   explicit PiecewiseLinear(std::vector<std::pair<double, double>> points, double fallback_slope = 0.0);
 
   double operator()(double x) const;
+  // The value at x clamped to [x_first, x_last] (flat beyond the knots, as a random forest trained on them).
+  double Clamped(double x) const;
   bool empty() const { return x_.empty(); }
   std::size_t size() const { return x_.size(); }
   const std::vector<double>& xs() const { return x_; }
@@ -26,6 +28,7 @@ class PiecewiseLinear {
 
  private:
   std::vector<double> x_, y_;
+  double tail_slope_ = 0.0;
   double fallback_slope_ = 0.0;
 };
 
@@ -38,6 +41,8 @@ class RowInterpolated2D {
   RowInterpolated2D(std::vector<double> row_x, std::vector<PiecewiseLinear> rows);
 
   double operator()(double x, double y) const;
+  // x clamped to [first row, last row] and y to each row's knots: flat beyond the profiled points.
+  double Clamped(double x, double y) const;
   bool empty() const { return row_x_.empty(); }
   const std::vector<double>& row_x() const { return row_x_; }
   const std::vector<PiecewiseLinear>& rows() const { return rows_; }
@@ -46,6 +51,9 @@ class RowInterpolated2D {
   std::vector<double> row_x_;
   std::vector<PiecewiseLinear> rows_;
 };
+
+// Least-squares slope of the points with x in the top quarter of [x_first, x_last] (at least the last two).
+double TailSlope(const double* x, const double* y, std::size_t n);
 
 // Groups (x, y, z) samples by x into rows of a RowInterpolated2D.
 RowInterpolated2D BuildRows(const std::vector<double>& x, const std::vector<double>& y,

@@ -45,6 +45,20 @@ struct AttentionRoofline {
 AttentionRoofline FitAttentionRoofline(const AttentionProfile& profile, const ModelSpec& model,
                                        const GpuSpec& gpu, int tp = 1);
 
+// SplitwiseSim calibration of the prefill-attention roofline on `gpu` ("a100" / "h100"): the scale k
+// minimising the relative error of L + C + k A against SplitwiseSim's Llama-2-70B TP 2 single-request prefill
+// times (prompts 1,024-4,096, the median of the repeats), where L is the measured Llama-2-70B mlp.csv curve,
+// C two DGX all-reduces
+// (+ launch) per layer and A the roofline `fit`. TP 2 is where L + C alone already match short prompts (see
+// docs/execution-model.md). points = 0 (scale 1) when the GPU or a file is missing.
+struct SplitwiseCalibration {
+  double scale = 1.0;
+  int64_t points = 0;
+  std::string path;
+};
+SplitwiseCalibration FitSplitwisePrefillScale(const std::string& profile_root, const GpuSpec& gpu,
+                                              const AttentionRoofline& fit, double nccl_launch_ms = 0.02);
+
 // Ratio of the target's to the reference's work for a token-count operator at equal token count (weights or
 // elements), used to carry a reference model's measured curve over to a model without mlp.csv on the same
 // GPU.

@@ -48,16 +48,29 @@ struct AllReduceProfile {
 // Vidur does except for vocab_size (the Llama-2 rows say 32,768, the HF config 32,000). Empty medians are
 // dropped per operator. Throws schedkit::Error naming the file (and line) when it is unreadable, malformed or
 // has no row.
-MlpProfile LoadMlpProfile(const std::string& path, const ModelSpec& model, int tp);
+// With drop_incomplete_rows, a row with any empty operator median is dropped for every operator (what the
+// Vidur reference runs did: 167 of the A30 Qwen2-7B file's 261 rows); rows_dropped then counts those rows.
+MlpProfile LoadMlpProfile(const std::string& path, const ModelSpec& model, int tp,
+                          bool drop_incomplete_rows = false);
 AttentionProfile LoadAttentionProfile(const std::string& path, const ModelSpec& model, int tp,
                                       int block_size = 16);
 // Rows with num_workers == tp; among their devices_per_node values, tp itself if present (Vidur), else the
 // largest.
 AllReduceProfile LoadAllReduceProfile(const std::string& path, int tp);
 
-// The root holding vidur/<source>/{compute,network}/...: `override_dir` if set, else
-// $SCHEDKIT_DATA_DIR/profiles, else the data folder compiled into the library (the copy shipped with
-// schedkit).
+// One row of SplitwiseSim's perf_model.csv (whole-model batch times on DGX-A100/H100, ms).
+struct SplitwiseRow {
+  std::string model;     // "llama2-70b", "bloom-176b"
+  std::string hardware;  // "a100-80gb", "h100-80gb", "h100-80gb-pcap"
+  int tp = 0;
+  int prompt = 0, batch = 0, tokens = 0;
+  double prompt_ms = 0, token_ms = 0;
+};
+std::vector<SplitwiseRow> LoadSplitwiseRows(const std::string& path);
+
+// The root holding vidur/<source>/{compute,network}/... and splitwise_sim/perf_model.csv: `override_dir` if
+// set, else $SCHEDKIT_DATA_DIR/profiles, else the data folder compiled into the library (the copy shipped
+// with schedkit).
 std::string ProfileRoot(const std::string& override_dir = {});
 
 // <root>/vidur/<source>/compute/<gpu>/<profile_name>/<file> for the first source (sorted) that has it; "" if
