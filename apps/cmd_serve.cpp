@@ -55,6 +55,7 @@ struct ServeFlags {
   uint64_t seed = 0;
   std::string profile_dir;
   bool no_progress = false;
+  bool vidur_compat = false;
 
   void Register(CLI::App* app, bool many_policies) {
     app->add_option("--trace", trace,
@@ -119,6 +120,9 @@ struct ServeFlags {
     app->add_option("--seed", seed, "Random seed (synthetic workloads, random router, capacity arrivals)");
     app->add_option("--profile-dir", profile_dir, "Folder of Vidur-format profiles (default: bundled)");
     app->add_flag("--no-progress", no_progress, "No progress indicator on stderr");
+    app->add_flag("--vidur-compat", vidur_compat,
+                  "Model Vidur's choices: profile rows with any empty timing dropped, predictions flat beyond the "
+                  "profiled grid, KV rounded to whole --max-tokens requests");
   }
 };
 
@@ -212,6 +216,8 @@ Deployment Resolve(const ServeFlags& f) {
   sim::ExecutionModelOptions eo;
   eo.profile_dir = f.profile_dir;
   eo.block_size = f.block_size;
+  eo.drop_incomplete_rows = f.vidur_compat;
+  eo.clamp_to_profile = f.vidur_compat;
   d.exec = sim::MakeExecutionModel(*d.model, *d.gpu, f.tp, eo);
 
   sim::TraceOptions to;
@@ -275,7 +281,7 @@ Deployment Resolve(const ServeFlags& f) {
     kb.gpu_memory_utilization = f.gpu_mem_util;
     kb.activation_reserve_gib = f.activation_reserve_gib;
     kb.block_size = f.block_size;
-    kb.max_request_tokens = f.vidur_kv_rounding ? f.max_tokens : 0;
+    kb.max_request_tokens = (f.vidur_kv_rounding || f.vidur_compat) ? f.max_tokens : 0;
     sc.num_kv_blocks = sim::KvCapacityBlocks(*d.model, *d.gpu, f.tp, kb);
   }
   const double block_bytes = static_cast<double>(d.model->kv_bytes_per_token(f.tp)) * f.block_size;
