@@ -29,6 +29,10 @@ struct TraceOptions {
   int32_t max_tokens = 0;     // > 0: prompt -= max(0, prompt + output - max_tokens) (Vidur trace_replay)
   // Vidur raises 0-token prompts and outputs to 1; with this set a 0 length is an error instead.
   bool reject_zero_lengths = false;
+  // Keep the file's own time origin (arrival = file time x time_scale) as Vidur's trace_replay does, instead
+  // of starting at 0 at the first request. For Vidur, BurstGPT and Mooncake files; Azure wall-clock times
+  // still start at 0 at the first row. A negative time is then an error.
+  bool keep_time_origin = false;
 };
 
 // What reading a trace did besides producing requests, so that nothing is changed silently.
@@ -51,10 +55,11 @@ struct Trace {
   TraceReport report;
 };
 
-// Reads a whole trace. Rows are stably sorted by time, arrival times start at 0 at the first kept request,
-// and ids are 0..n-1 in that order (file order for a sorted file). Throws schedkit::Error naming the file,
-// line and column for a malformed row, a missing column (listing the expected ones), a negative length, an
-// unreadable file or an empty result.
+// Reads a whole trace. Rows are stably sorted by time, arrival times start at 0 at the first kept request
+// (unless keep_time_origin), and ids are 0..n-1 in that order (file order for a sorted file). Throws
+// schedkit::Error naming the file, line and column for a malformed row, a missing column (listing the
+// expected ones), a negative length, an unreadable file or an empty result. Rows outside the window or the
+// cap, raised zero lengths, truncated prompts and a re-sort are counted in the report, never done silently.
 Trace LoadTrace(const std::string& path, const TraceOptions& options = {});
 std::vector<serve::RequestSpec> ReadTrace(const std::string& path, const TraceOptions& options = {});
 
