@@ -109,4 +109,16 @@ struct SyntheticOptions {
 // requests, bit for bit (given the same libm). The first request arrives after one gap, as in Vidur.
 std::unique_ptr<RequestSource> MakeSyntheticSource(const SyntheticOptions& options);
 
+// Command-line forms, for flags such as --prompt-lengths / --arrivals. `flag` names the option in errors.
+//   lengths: "fixed:N", "uniform:A,B", "zipf:THETA,MAX", "lognormal:MEDIAN,SIGMA", "trace" (from
+//   trace_lengths) arrivals: "poisson", "gamma", "static"
+// Unknown names list the valid ones; parameters are checked later by MakeSyntheticSource.
+LengthDistribution ParseLengthDistribution(const std::string& spec, const std::string& flag);
+SyntheticOptions::Arrivals ParseArrivals(const std::string& name, const std::string& flag);
+
+// Writes requests as a Vidur trace_replay CSV (arrived_at with 9 decimals, num_prefill_tokens,
+// num_decode_tokens), e.g. to replay a synthetic workload in Vidur. Throws schedkit::Error if it cannot
+// write.
+void WriteVidurTrace(const std::string& path, const std::vector<serve::RequestSpec>& requests);
+
 }  // namespace schedkit::sim
