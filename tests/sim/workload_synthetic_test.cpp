@@ -292,8 +292,20 @@ TEST(WorkloadSyntheticErrors, EachBadOptionIsNamed) {
   o.prompt.kind = Kind::kUniform;
   o.prompt.a = 20;
   o.prompt.b = 10;
+  EXPECT_EQ(
+      OptionError(o),
+      "synthetic workload option prompt.a/b: uniform range [20, 10] must satisfy 0 <= a <= b <= 2147483647");
+  o.prompt.a = 1;
+  o.prompt.b = 1e300;
   EXPECT_EQ(OptionError(o),
-            "synthetic workload option prompt.a/b: uniform range [20, 10] must satisfy 0 <= a <= b");
+            "synthetic workload option prompt.a/b: uniform range [1, 1e+300] must satisfy 0 <= a <= b <= "
+            "2147483647");
+  o = Base(10, 0);
+  o.output.kind = Kind::kZipf;
+  o.output.a = 1;
+  o.output.b = 0;
+  EXPECT_EQ(OptionError(o),
+            "synthetic workload option output.b: Zipf range [1, 0] needs 1 <= b <= 2147483647");
   o = Base(10, 0);
   o.prompt = Fixed(0);
   EXPECT_EQ(OptionError(o), "synthetic workload option prompt.a: fixed length 0 must be >= 1");
