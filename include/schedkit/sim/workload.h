@@ -21,7 +21,7 @@ const char* TraceFormatName(TraceFormat format);
 TraceFormat ParseTraceFormat(const std::string& name);
 
 struct TraceOptions {
-  TraceFormat format = TraceFormat::kAuto;  // kAuto: from the extension (.jsonl) and the CSV header
+  TraceFormat format = TraceFormat::kAuto;  // kAuto: .jsonl/.json or a leading '{', else the CSV header
   double time_scale = 1.0;    // arrival times multiplied by this (Vidur time_scale_factor; 2 = half rate)
   int64_t max_requests = 0;   // 0 = all; else the first N requests (after the window)
   double window_start = 0.0;  // seconds from the first request (before scaling), inclusive
