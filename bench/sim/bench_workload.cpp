@@ -45,11 +45,12 @@ void BM_SyntheticLognormal(benchmark::State& state) {
   options.num_requests = state.range(0);
   options.rate = 5.53;  // the conv trace's rate
   options.prompt.kind = LengthDistribution::Kind::kLognormal;
-  options.prompt.a = 1020;  // conv trace prompt median
-  options.prompt.b = 0.9;
+  // Lognormal fitted to the conv trace (FitLognormal; tests/sim/trace_shared_test.cpp).
+  options.prompt.a = 760;
+  options.prompt.b = 0.985;
   options.output.kind = LengthDistribution::Kind::kLognormal;
-  options.output.a = 129;  // conv trace output median
-  options.output.b = 1.0;
+  options.output.a = 151.3;
+  options.output.b = 0.859;
   options.max_tokens = 4096;
   options.seed = 1;
   for (auto _ : state) {

@@ -109,6 +109,10 @@ struct SyntheticOptions {
 // requests, bit for bit (given the same libm). The first request arrives after one gap, as in Vidur.
 std::unique_ptr<RequestSource> MakeSyntheticSource(const SyntheticOptions& options);
 
+// Maximum-likelihood lognormal for observed lengths (median = exp(mean ln x), sigma = standard deviation of
+// ln x), e.g. "lognormal lengths like the conv trace". Throws schedkit::Error for no lengths or a length < 1.
+LengthDistribution FitLognormal(const std::vector<int32_t>& lengths);
+
 // Command-line forms, for flags such as --prompt-lengths / --arrivals. `flag` names the option in errors.
 //   lengths: "fixed:N", "uniform:A,B", "zipf:THETA,MAX", "lognormal:MEDIAN,SIGMA", "trace" (from
 //   trace_lengths) arrivals: "poisson", "gamma", "static"
