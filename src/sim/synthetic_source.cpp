@@ -23,6 +23,8 @@ using Kind = LengthDistribution::Kind;
 
 bool Finite(double x) { return std::isfinite(x); }
 
+constexpr double kMaxLength = std::numeric_limits<int32_t>::max();
+
 void ValidateLengths(const std::string& name, const LengthDistribution& d, const SyntheticOptions& options) {
   if (d.min < 1)
     Fail(name + ".min", fmt::format("{} must be >= 1 (every request has at least 1 token)", d.min));
@@ -33,13 +35,17 @@ void ValidateLengths(const std::string& name, const LengthDistribution& d, const
       if (!Finite(d.a) || d.a < 1) Fail(name + ".a", fmt::format("fixed length {} must be >= 1", d.a));
       break;
     case Kind::kUniform:
-      if (!Finite(d.a) || !Finite(d.b) || d.a < 0 || std::llround(d.a) > std::llround(d.b)) {
-        Fail(name + ".a/b", fmt::format("uniform range [{}, {}] must satisfy 0 <= a <= b", d.a, d.b));
+      if (!Finite(d.a) || !Finite(d.b) || d.a < 0 || d.b > kMaxLength ||
+          std::llround(d.a) > std::llround(d.b)) {
+        Fail(name + ".a/b",
+             fmt::format("uniform range [{}, {}] must satisfy 0 <= a <= b <= {}", d.a, d.b, kMaxLength));
       }
       break;
     case Kind::kZipf:
       if (!Finite(d.a) || !(d.a > 0)) Fail(name + ".a", fmt::format("Zipf theta {} must be > 0", d.a));
-      if (!Finite(d.b) || d.b < 1) Fail(name + ".b", fmt::format("Zipf range [1, {}] needs b >= 1", d.b));
+      if (!Finite(d.b) || d.b < 1 || d.b > kMaxLength) {
+        Fail(name + ".b", fmt::format("Zipf range [1, {}] needs 1 <= b <= {}", d.b, kMaxLength));
+      }
       break;
     case Kind::kLognormal:
       if (!Finite(d.a) || !(d.a > 0)) Fail(name + ".a", fmt::format("lognormal median {} must be > 0", d.a));

@@ -114,8 +114,7 @@ Trace LoadTrace(const std::string& path, const TraceOptions& options) {
   report.format = raw.format;
   report.has_arrival_times = raw.has_arrival_times;
   report.rows = static_cast<int64_t>(rows.size());
-  if (rows.empty())
-    throw Error(fmt::format("{}: the trace has no requests (a header and no data rows)", path));
+  if (rows.empty()) throw Error(fmt::format("{}: the trace has no requests (no data rows)", path));
 
   RaiseZeroLengths(path, options, rows, report);
   SortByTime(rows, report);
@@ -142,7 +141,12 @@ Trace LoadTrace(const std::string& path, const TraceOptions& options) {
                     report.rows, rows.back().time - origin));
   }
 
-  const double first = kept.front().time;
+  // Times are rebased to the first kept request, or kept as they are in the file (Vidur's trace_replay).
+  const double first = options.keep_time_origin ? 0.0 : kept.front().time;
+  if (options.keep_time_origin && kept.front().time < 0.0) {
+    throw Error(fmt::format("{}:{}: negative arrival time {} s (keep_time_origin needs times >= 0)", path,
+                            kept.front().line, kept.front().time));
+  }
   trace.requests.reserve(kept.size());
   for (detail::RawRow& row : kept) {
     serve::RequestSpec& spec = trace.requests.emplace_back();

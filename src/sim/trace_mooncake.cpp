@@ -52,8 +52,11 @@ RawTrace ReadMooncakeTrace(const std::string& path, std::string_view text) {
     try {
       object = nlohmann::json::parse(content);
     } catch (const nlohmann::json::parse_error& e) {
-      // e.byte is the 1-based position in the line of the error.
-      throw Error(fmt::format("{}:{}: column {}: invalid JSON ({})", path, line, e.byte, e.what()));
+      // e.byte is the 1-based position in the line; keep nlohmann's reason, not its "line 1" position.
+      const std::string what = e.what();
+      const size_t reason = what.find("syntax error");
+      throw Error(fmt::format("{}:{}: column {}: invalid JSON: {}", path, line, e.byte,
+                              reason == std::string::npos ? what : what.substr(reason)));
     }
     if (!object.is_object()) throw Error(fmt::format("{}:{}: expected a JSON object per line", path, line));
 

@@ -261,7 +261,7 @@ TEST(TraceCsvErrors, TextAfterAClosingQuote) {
 TEST(TraceCsvErrors, HeaderOnlyAndEmptyFiles) {
   const std::string header_only =
       WriteFixture("header.csv", "arrived_at,num_prefill_tokens,num_decode_tokens\r\n");
-  EXPECT_EQ(ReadError(header_only), header_only + ": the trace has no requests (a header and no data rows)");
+  EXPECT_EQ(ReadError(header_only), header_only + ": the trace has no requests (no data rows)");
   const std::string empty = WriteFixture("empty.csv", "");
   EXPECT_EQ(ReadError(empty), empty + ": empty trace file (no header, no rows)");
 }

@@ -51,6 +51,27 @@ TEST(TraceOptions, TimeScaleMultipliesArrivals) {
   for (size_t i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(requests[i].arrival_time, expected[i]) << i;
 }
 
+TEST(TraceOptions, KeepTimeOriginKeepsTheFileTimesAsVidurDoes) {
+  TraceOptions options;
+  options.keep_time_origin = true;
+  options.time_scale = 2.0;
+  options.window_start = 1.0;  // the window is still measured from the first request
+  const auto requests = ReadTrace(FiveRows(), options);
+  ASSERT_EQ(requests.size(), 4u);
+  const double expected[] = {22, 26, 32, 40};
+  for (size_t i = 0; i < 4; ++i) EXPECT_DOUBLE_EQ(requests[i].arrival_time, expected[i]) << i;
+
+  const std::string negative = WriteFixture("negative_time.csv",
+                                            "arrived_at,num_prefill_tokens,num_decode_tokens\n"
+                                            "-1.5,10,5\n"
+                                            "2,10,5\n");
+  EXPECT_EQ(ReadTrace(negative).at(1).arrival_time, 3.5);  // rebased: fine
+  TraceOptions keep;
+  keep.keep_time_origin = true;
+  EXPECT_EQ(ReadError(negative, keep),
+            negative + ":2: negative arrival time -1.5 s (keep_time_origin needs times >= 0)");
+}
+
 TEST(TraceOptions, MaxRequestsKeepsTheFirstN) {
   TraceOptions options;
   options.max_requests = 2;

@@ -86,6 +86,23 @@ TEST(TraceShared, AzureConv) {
   EXPECT_NEAR(static_cast<double>(r.size()) / r.back().arrival_time, 5.53, 0.005);
 }
 
+TEST(TraceShared, AzureConvLognormalFit) {
+  const std::string path = SharedTrace("azure_llm_2023/AzureLLMInferenceTrace_conv.csv");
+  REQUIRE_SHARED_FILE(path);
+  std::vector<int32_t> prompts, outputs;
+  for (const auto& [p, o] : ReadTraceLengths(path)) {
+    prompts.push_back(p);
+    outputs.push_back(o);
+  }
+  // Computed independently with Python (exp of the mean log, population sd of the logs).
+  const LengthDistribution prompt = FitLognormal(prompts);
+  EXPECT_NEAR(prompt.a, 759.9958161309481, 1e-9);
+  EXPECT_NEAR(prompt.b, 0.9851542700933112, 1e-12);
+  const LengthDistribution output = FitLognormal(outputs);
+  EXPECT_NEAR(output.a, 151.25949732746085, 1e-9);
+  EXPECT_NEAR(output.b, 0.8590092837592874, 1e-12);
+}
+
 TEST(TraceShared, AzureCode) {
   const std::string path = SharedTrace("azure_llm_2023/AzureLLMInferenceTrace_code.csv");
   REQUIRE_SHARED_FILE(path);

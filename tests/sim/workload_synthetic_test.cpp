@@ -253,6 +253,30 @@ TEST(WorkloadSynthetic, TraceLengthsAreResampledAsPairs) {
   for (const auto& [value, count] : counts) EXPECT_NEAR(count, 10000, 400) << value;  // sd 82
 }
 
+TEST(WorkloadSynthetic, FitLognormalHandComputedAndRecovered) {
+  // Lengths 1 and 100: mean log ln 10, deviations +-ln 10.
+  const LengthDistribution two = FitLognormal({1, 100});
+  EXPECT_DOUBLE_EQ(two.a, 10.0);                   // exp((0 + ln 100) / 2)
+  EXPECT_NEAR(two.b, std::log(100.0) / 2, 1e-12);  // deviations +-ln 10
+  EXPECT_EQ(two.kind, Kind::kLognormal);
+
+  SyntheticOptions options = Base(100000, 31);
+  options.prompt = Lognormal(760, 0.985);
+  std::vector<int32_t> prompts;
+  for (const auto& r : Generate(options)) prompts.push_back(r.prompt_tokens);
+  const LengthDistribution fit = FitLognormal(prompts);
+  EXPECT_NEAR(std::log(fit.a), std::log(760.0), 0.012);  // standard error 0.003
+  EXPECT_NEAR(fit.b, 0.985, 0.012);
+
+  EXPECT_THROW(FitLognormal({}), Error);
+  try {
+    FitLognormal({5, 0});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "FitLognormal: length 0 at index 1 is < 1");
+  }
+}
+
 std::string OptionError(const SyntheticOptions& options) {
   try {
     MakeSyntheticSource(options);
@@ -292,8 +316,20 @@ TEST(WorkloadSyntheticErrors, EachBadOptionIsNamed) {
   o.prompt.kind = Kind::kUniform;
   o.prompt.a = 20;
   o.prompt.b = 10;
+  EXPECT_EQ(
+      OptionError(o),
+      "synthetic workload option prompt.a/b: uniform range [20, 10] must satisfy 0 <= a <= b <= 2147483647");
+  o.prompt.a = 1;
+  o.prompt.b = 1e300;
   EXPECT_EQ(OptionError(o),
-            "synthetic workload option prompt.a/b: uniform range [20, 10] must satisfy 0 <= a <= b");
+            "synthetic workload option prompt.a/b: uniform range [1, 1e+300] must satisfy 0 <= a <= b <= "
+            "2147483647");
+  o = Base(10, 0);
+  o.output.kind = Kind::kZipf;
+  o.output.a = 1;
+  o.output.b = 0;
+  EXPECT_EQ(OptionError(o),
+            "synthetic workload option output.b: Zipf range [1, 0] needs 1 <= b <= 2147483647");
   o = Base(10, 0);
   o.prompt = Fixed(0);
   EXPECT_EQ(OptionError(o), "synthetic workload option prompt.a: fixed length 0 must be >= 1");

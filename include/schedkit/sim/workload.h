@@ -21,7 +21,7 @@ const char* TraceFormatName(TraceFormat format);
 TraceFormat ParseTraceFormat(const std::string& name);
 
 struct TraceOptions {
-  TraceFormat format = TraceFormat::kAuto;  // kAuto: from the extension (.jsonl) and the CSV header
+  TraceFormat format = TraceFormat::kAuto;  // kAuto: .jsonl/.json or a leading '{', else the CSV header
   double time_scale = 1.0;    // arrival times multiplied by this (Vidur time_scale_factor; 2 = half rate)
   int64_t max_requests = 0;   // 0 = all; else the first N requests (after the window)
   double window_start = 0.0;  // seconds from the first request (before scaling), inclusive
@@ -29,6 +29,10 @@ struct TraceOptions {
   int32_t max_tokens = 0;     // > 0: prompt -= max(0, prompt + output - max_tokens) (Vidur trace_replay)
   // Vidur raises 0-token prompts and outputs to 1; with this set a 0 length is an error instead.
   bool reject_zero_lengths = false;
+  // Keep the file's own time origin (arrival = file time x time_scale) as Vidur's trace_replay does, instead
+  // of starting at 0 at the first request. For Vidur, BurstGPT and Mooncake files; Azure wall-clock times
+  // still start at 0 at the first row. A negative time is then an error.
+  bool keep_time_origin = false;
 };
 
 // What reading a trace did besides producing requests, so that nothing is changed silently.
@@ -51,10 +55,11 @@ struct Trace {
   TraceReport report;
 };
 
-// Reads a whole trace. Rows are stably sorted by time, arrival times start at 0 at the first kept request,
-// and ids are 0..n-1 in that order (file order for a sorted file). Throws schedkit::Error naming the file,
-// line and column for a malformed row, a missing column (listing the expected ones), a negative length, an
-// unreadable file or an empty result.
+// Reads a whole trace. Rows are stably sorted by time, arrival times start at 0 at the first kept request
+// (unless keep_time_origin), and ids are 0..n-1 in that order (file order for a sorted file). Throws
+// schedkit::Error naming the file, line and column for a malformed row, a missing column (listing the
+// expected ones), a negative length, an unreadable file or an empty result. Rows outside the window or the
+// cap, raised zero lengths, truncated prompts and a re-sort are counted in the report, never done silently.
 Trace LoadTrace(const std::string& path, const TraceOptions& options = {});
 std::vector<serve::RequestSpec> ReadTrace(const std::string& path, const TraceOptions& options = {});
 
@@ -103,5 +108,21 @@ struct SyntheticOptions {
 // Validates the options (schedkit::Error naming the option) and returns a generator. Same seed, same
 // requests, bit for bit (given the same libm). The first request arrives after one gap, as in Vidur.
 std::unique_ptr<RequestSource> MakeSyntheticSource(const SyntheticOptions& options);
+
+// Maximum-likelihood lognormal for observed lengths (median = exp(mean ln x), sigma = standard deviation of
+// ln x), e.g. "lognormal lengths like the conv trace". Throws schedkit::Error for no lengths or a length < 1.
+LengthDistribution FitLognormal(const std::vector<int32_t>& lengths);
+
+// Command-line forms, for flags such as --prompt-lengths / --arrivals. `flag` names the option in errors.
+//   lengths: "fixed:N", "uniform:A,B", "zipf:THETA,MAX", "lognormal:MEDIAN,SIGMA", "trace" (from
+//   trace_lengths) arrivals: "poisson", "gamma", "static"
+// Unknown names list the valid ones; parameters are checked later by MakeSyntheticSource.
+LengthDistribution ParseLengthDistribution(const std::string& spec, const std::string& flag);
+SyntheticOptions::Arrivals ParseArrivals(const std::string& name, const std::string& flag);
+
+// Writes requests as a Vidur trace_replay CSV (arrived_at with 9 decimals, num_prefill_tokens,
+// num_decode_tokens), e.g. to replay a synthetic workload in Vidur. Throws schedkit::Error if it cannot
+// write.
+void WriteVidurTrace(const std::string& path, const std::vector<serve::RequestSpec>& requests);
 
 }  // namespace schedkit::sim
