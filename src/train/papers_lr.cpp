@@ -105,7 +105,7 @@ SchedulePtr Power(const PowerOptions& o) {
   const double span = D(n_total - decay_start);
   return FromFunction([=](int64_t n) {
     if (n <= w) return max_during_warmup / D(w) * D(n) + 0.0;
-    if (n <= decay_start) return power(n);
+    if (n <= decay_start || span == 0.0) return power(n);  // no decay phase: dolomite's power law throughout
     const double x = D(std::min(n, n_total) - decay_start);
     return at_decay_start * DecayValue(o.decay_shape, o.lr_decay_factor, span, x);
   });

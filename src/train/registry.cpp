@@ -94,10 +94,10 @@ Trace RunStepper(pytorch::LRScheduler& s, const RunSetup& setup, bool momentum) 
 
 Trace RunPlateau(const pytorch::OptimizerPtr& opt, const pytorch::ReduceLROnPlateauOptions& o,
                  const RunSetup& setup) {
+  pytorch::ReduceLROnPlateau s(opt, o);  // validates the options first
   Require(
       static_cast<int64_t>(setup.metrics.size()) >= setup.num_steps, "ReduceLROnPlateau",
       fmt::format("needs one metric per step: {} steps, {} metrics", setup.num_steps, setup.metrics.size()));
-  pytorch::ReduceLROnPlateau s(opt, o);
   Trace t;
   t.protocol = "torch_plateau";
   Record(*opt, t, false);

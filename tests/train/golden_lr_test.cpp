@@ -1,6 +1,7 @@
 // Parity with the reference implementations: every case of every *.json file in the golden folder (see
 // golden_dir.h) must match within 1e-12 relative (1e-15 absolute near zero); integer fields exactly.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -109,46 +110,121 @@ std::vector<std::string> CheckCase(const json& c) {
   return errors;
 }
 
+struct FolderResult {
+  std::vector<std::string> failures;
+  std::vector<std::pair<std::string, size_t>> cases_per_file;
+};
+
+// Runs every case of every *.json file in `dir`. A file with zero cases, an unknown scheduler id or a
+// malformed file is a failure: nothing can pass by being skipped.
+FolderResult RunGoldenFolder(const std::filesystem::path& dir) {
+  FolderResult r;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) r.failures.push_back("no *.json files in " + dir.string());
+  for (const auto& f : files) {
+    const std::string fname = f.filename().string();
+    std::ifstream in(f);
+    json doc;
+    try {
+      doc = json::parse(in);
+    } catch (const json::exception& e) {
+      r.failures.push_back(fname + ": " + e.what());
+      continue;
+    }
+    if (!doc.contains("cases") || !doc["cases"].is_array()) {
+      r.failures.push_back(fname + " has no 'cases' array");
+      continue;
+    }
+    size_t run = 0;
+    for (const auto& c : doc["cases"]) {
+      const std::string id = c.value("id", "<no id>");
+      ++run;
+      try {
+        for (const auto& e : CheckCase(c)) r.failures.push_back(fname + " " + id + ": " + e);
+      } catch (const std::exception& e) {
+        r.failures.push_back(fname + " " + id + ": " + e.what());
+      }
+    }
+    if (run == 0) r.failures.push_back(fname + " has zero cases");
+    r.cases_per_file.emplace_back(fname, run);
+  }
+  return r;
+}
+
 TEST(TrainGoldenLr, EveryCaseOfEveryFileMatches) {
   const auto dir = testing::FindGoldenLrDir();
   if (!dir.problem.empty()) {
     if (testing::InCi() || dir.source == "SCHEDKIT_GOLDEN_LR") FAIL() << dir.problem;
     GTEST_SKIP() << dir.problem;
   }
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path)) {
-    if (e.path().extension() == ".json") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  ASSERT_FALSE(files.empty()) << "no *.json files in " << dir.path;
   std::printf("golden LR folder (%s): %s\n", dir.source.c_str(), dir.path.c_str());
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    ASSERT_TRUE(in) << "cannot open " << f;
-    json doc;
-    try {
-      doc = json::parse(in);
-    } catch (const json::exception& e) {
-      FAIL() << f << ": " << e.what();
-    }
-    ASSERT_TRUE(doc.contains("cases") && doc["cases"].is_array()) << f << " has no 'cases' array";
-    size_t run = 0, passed = 0;
-    for (const auto& c : doc["cases"]) {
-      const std::string id = c.value("id", "<no id>");
-      ++run;
-      try {
-        const auto errors = CheckCase(c);
-        for (const auto& e : errors) ADD_FAILURE() << f.filename() << " " << id << ": " << e;
-        if (errors.empty()) ++passed;
-      } catch (const Error& e) {
-        ADD_FAILURE() << f.filename() << " " << id << ": " << e.what();
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << f.filename() << " " << id << ": " << e.what();
-      }
-    }
-    std::printf("  %s: %zu cases run, %zu passed\n", f.filename().c_str(), run, passed);
-    EXPECT_GT(run, 0u) << f << " has zero cases";
+  const auto r = RunGoldenFolder(dir.path);
+  size_t total = 0;
+  for (const auto& [file, n] : r.cases_per_file) {
+    std::printf("  %s: %zu cases run\n", file.c_str(), n);
+    total += n;
   }
+  std::printf("  total: %zu cases, %zu failures\n", total, r.failures.size());
+  for (const auto& f : r.failures) ADD_FAILURE() << f;
+  EXPECT_GT(total, 0u);
+}
+
+// The checker itself: an empty file, an unknown scheduler id and a wrong value must each fail.
+TEST(TrainGoldenLr, CheckerRejectsEmptyFilesUnknownIdsAndWrongValues) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("schedkit_golden_check_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const json good = {{"id", "StepLR/x"},
+                     {"api", "torch.optim.lr_scheduler.StepLR"},
+                     {"protocol", "torch_step"},
+                     {"kwargs", {{"step_size", 1}, {"gamma", 0.5}}},
+                     {"optimizer", {{"param_group_lrs", {1.0}}, {"defaults_lr", 1.0}, {"momentum", 0.0}}},
+                     {"num_steps", 2},
+                     {"lrs", {{1.0, 0.5, 0.25}}}};
+  auto write = [&](const std::string& name, const json& cases) {
+    std::ofstream(dir / name) << json{{"cases", cases}}.dump();
+  };
+  write("a_good.json", json::array({good}));
+  EXPECT_TRUE(RunGoldenFolder(dir).failures.empty());
+  write("b_empty.json", json::array());
+  json unknown = good;
+  unknown["api"] = "torch.optim.lr_scheduler.NoSuchLR";
+  write("c_unknown.json", json::array({unknown}));
+  json wrong = good;
+  wrong["lrs"][0][2] = 0.25 * (1 + 1e-11);
+  write("d_wrong.json", json::array({wrong}));
+  const auto r = RunGoldenFolder(dir);
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(r.failures.size(), 3u);
+  EXPECT_NE(r.failures[0].find("zero cases"), std::string::npos) << r.failures[0];
+  EXPECT_NE(r.failures[1].find("NoSuchLR"), std::string::npos) << r.failures[1];
+  EXPECT_NE(r.failures[2].find("lrs[0][2]"), std::string::npos) << r.failures[2];
+}
+
+// The bundled copy (data/train/golden_lr) must not drift from the shared vectors.
+TEST(TrainGoldenLr, BundledCopyMatchesShared) {
+  namespace fs = std::filesystem;
+  const fs::path shared = fs::path(SCHEDKIT_SHARED_DIR) / "golden" / "lr";
+  const fs::path bundled = fs::path(SCHEDKIT_SOURCE_DIR) / "data" / "train" / "golden_lr";
+  if (!fs::is_directory(shared)) {
+    if (testing::InCi()) FAIL() << "CI=true but " << shared << " is missing";
+    GTEST_SKIP() << "shared golden folder absent: " << shared;
+  }
+  size_t compared = 0;
+  for (const auto& e : fs::directory_iterator(shared)) {
+    if (e.path().extension() != ".json") continue;
+    auto slurp = [](const fs::path& p) {
+      std::ifstream in(p, std::ios::binary);
+      return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    EXPECT_EQ(slurp(e.path()), slurp(bundled / e.path().filename())) << e.path().filename() << " differs";
+    ++compared;
+  }
+  EXPECT_EQ(compared, 4u);
 }
 
 }  // namespace
