@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "schedkit/util/error.h"
@@ -14,20 +15,30 @@
 namespace schedkit::train::detail {
 
 // Throws schedkit::Error("<where>: <message>") unless ok.
+[[noreturn]] inline void Fail(std::string_view where, const std::string& message) {
+  throw Error(fmt::format("{}: {}", where, message));
+}
+
 inline void Require(bool ok, std::string_view where, const std::string& message) {
-  if (!ok) throw Error(fmt::format("{}: {}", where, message));
+  if (!ok) Fail(where, message);
+}
+
+// Formats the message only on failure (these checks sit on per-step paths).
+template <typename... Args>
+inline void Require(bool ok, std::string_view where, fmt::format_string<Args...> format, Args&&... args) {
+  if (!ok) Fail(where, fmt::format(format, std::forward<Args>(args)...));
 }
 
 inline void RequirePositive(int64_t value, std::string_view where, std::string_view arg) {
-  Require(value > 0, where, fmt::format("{} must be a positive integer, got {}", arg, value));
+  Require(value > 0, where, "{} must be a positive integer, got {}", arg, value);
 }
 
 inline void RequireNonNegative(int64_t value, std::string_view where, std::string_view arg) {
-  Require(value >= 0, where, fmt::format("{} must be >= 0, got {}", arg, value));
+  Require(value >= 0, where, "{} must be >= 0, got {}", arg, value);
 }
 
 inline void RequireFinite(double value, std::string_view where, std::string_view arg) {
-  Require(std::isfinite(value), where, fmt::format("{} must be a finite number, got {}", arg, value));
+  Require(std::isfinite(value), where, "{} must be a finite number, got {}", arg, value);
 }
 
 // Python's a % m for m > 0 (the result has the sign of m).
@@ -46,8 +57,8 @@ inline int64_t PyFloorDiv(int64_t a, int64_t m) {
 inline std::vector<double> PerGroup(const std::vector<double>& values, size_t groups, std::string_view where,
                                     std::string_view arg) {
   if (values.size() == 1) return std::vector<double>(groups, values[0]);
-  Require(values.size() == groups, where,
-          fmt::format("expected {} values for {} (one per param group), got {}", groups, arg, values.size()));
+  Require(values.size() == groups, where, "expected {} values for {} (one per param group), got {}", groups,
+          arg, values.size());
   return values;
 }
 

@@ -20,9 +20,8 @@ void CheckSteps(std::string_view where, int64_t warmup, std::optional<int64_t> t
   detail::RequireNonNegative(warmup, where, "num_warmup_steps");
   if (total) {
     detail::RequirePositive(*total, where, "num_training_steps");
-    detail::Require(
-        warmup <= *total, where,
-        fmt::format("num_warmup_steps ({}) must not exceed num_training_steps ({})", warmup, *total));
+    detail::Require(warmup <= *total, where, "num_warmup_steps ({}) must not exceed num_training_steps ({})",
+                    warmup, *total);
   }
 }
 
@@ -63,10 +62,9 @@ SchedulePtr CosineWithHardRestarts(int64_t w, int64_t n, double num_cycles) {
 
 SchedulePtr Polynomial(int64_t w, int64_t n, double lr_init, double lr_end, double power) {
   CheckSteps("polynomial", w, n);
-  detail::Require(lr_init > lr_end, "polynomial",
-                  fmt::format("lr_end ({}) must be smaller than the initial lr ({})", lr_end, lr_init));
-  detail::Require(n > w, "polynomial",
-                  fmt::format("num_training_steps ({}) must exceed num_warmup_steps ({})", n, w));
+  detail::Require(lr_init > lr_end, "polynomial", "lr_end ({}) must be smaller than the initial lr ({})",
+                  lr_end, lr_init);
+  detail::Require(n > w, "polynomial", "num_training_steps ({}) must exceed num_warmup_steps ({})", n, w);
   return FromFunction([=](int64_t s) {
     if (s < w) return WarmupFactor(s, w);
     if (s > n) return lr_end / lr_init;
@@ -88,7 +86,7 @@ SchedulePtr ConstantWithWarmup(int64_t w) {
 SchedulePtr InverseSqrt(int64_t w, std::optional<double> timescale) {
   CheckSteps("inverse_sqrt", w, std::nullopt);
   const double ts = timescale ? *timescale : (w != 0 ? D(w) : 10000.0);
-  detail::Require(ts > 0, "inverse_sqrt", fmt::format("timescale must be > 0, got {}", ts));
+  detail::Require(ts > 0, "inverse_sqrt", "timescale must be > 0, got {}", ts);
   return FromFunction([=](int64_t s) {
     if (s < w) return WarmupFactor(s, w);
     const double shift = ts - D(w);
@@ -132,8 +130,8 @@ SchedulePtr WarmupStableDecay(const WsdOptions& o) {
   detail::RequireNonNegative(o.num_decay_steps, where, "num_decay_steps");
   for (const auto* t : {&o.warmup_type, &o.decay_type}) {
     detail::Require(*t == "linear" || *t == "cosine" || *t == "1-sqrt", where,
-                    fmt::format("{} must be one of linear, cosine, 1-sqrt; got '{}'",
-                                t == &o.warmup_type ? "warmup_type" : "decay_type", *t));
+                    "{} must be one of linear, cosine, 1-sqrt; got '{}'",
+                    t == &o.warmup_type ? "warmup_type" : "decay_type", *t);
   }
   const WsdOptions c = o;
   return FromFunction([c](int64_t s) {

@@ -11,7 +11,7 @@ namespace schedkit::train::detail {
 
 KwargReader::KwargReader(const Value& kwargs, std::string where) : kwargs_(kwargs), where_(std::move(where)) {
   Require(kwargs_.is_null() || kwargs_.is_object(), where_,
-          fmt::format("arguments must be an object of name: value pairs, got {}", kwargs_.ToJson()));
+          "arguments must be an object of name: value pairs, got {}", kwargs_.ToJson());
 }
 
 const Value* KwargReader::Get(const std::string& name) {
@@ -31,7 +31,7 @@ const Value* KwargReader::Raw(const std::string& name) { return Get(name); }
 std::optional<double> KwargReader::OptDouble(const std::string& name) {
   const Value* v = Get(name);
   if (v == nullptr) return std::nullopt;
-  Require(v->is_number(), where_, fmt::format("argument '{}' must be a number, got {}", name, v->ToJson()));
+  Require(v->is_number(), where_, "argument '{}' must be a number, got {}", name, v->ToJson());
   return v->AsDouble();
 }
 
@@ -52,7 +52,7 @@ std::optional<int64_t> KwargReader::OptInt(const std::string& name) {
   // 30.0 is accepted as 30; 2.5 is not silently truncated.
   Require(v->kind() == Value::Kind::kDouble && std::floor(v->AsDouble()) == v->AsDouble() &&
               std::fabs(v->AsDouble()) < 9e15,
-          where_, fmt::format("argument '{}' must be an integer, got {}", name, v->ToJson()));
+          where_, "argument '{}' must be an integer, got {}", name, v->ToJson());
   return static_cast<int64_t>(v->AsDouble());
 }
 
@@ -69,16 +69,16 @@ int64_t KwargReader::Int(const std::string& name, int64_t fallback) {
 bool KwargReader::Bool(const std::string& name, bool fallback) {
   const Value* v = Get(name);
   if (v == nullptr) return fallback;
-  Require(v->kind() == Value::Kind::kBool, where_,
-          fmt::format("argument '{}' must be true or false, got {}", name, v->ToJson()));
+  Require(v->kind() == Value::Kind::kBool, where_, "argument '{}' must be true or false, got {}", name,
+          v->ToJson());
   return v->AsBool();
 }
 
 std::string KwargReader::String(const std::string& name, const std::string& fallback) {
   const Value* v = Get(name);
   if (v == nullptr) return fallback;
-  Require(v->kind() == Value::Kind::kString, where_,
-          fmt::format("argument '{}' must be a string, got {}", name, v->ToJson()));
+  Require(v->kind() == Value::Kind::kString, where_, "argument '{}' must be a string, got {}", name,
+          v->ToJson());
   return v->AsString();
 }
 
@@ -87,12 +87,10 @@ std::vector<double> KwargReader::Doubles(const std::string& name) {
   if (v == nullptr) Missing(name);
   if (v->is_number()) return {v->AsDouble()};
   Require(v->is_list() && !v->items().empty(), where_,
-          fmt::format("argument '{}' must be a number or a non-empty list of numbers, got {}", name,
-                      v->ToJson()));
+          "argument '{}' must be a number or a non-empty list of numbers, got {}", name, v->ToJson());
   std::vector<double> out;
   for (const auto& item : v->items()) {
-    Require(item.is_number(), where_,
-            fmt::format("argument '{}' must hold numbers only, got {}", name, item.ToJson()));
+    Require(item.is_number(), where_, "argument '{}' must hold numbers only, got {}", name, item.ToJson());
     out.push_back(item.AsDouble());
   }
   return out;
@@ -111,7 +109,7 @@ std::vector<int64_t> KwargReader::Ints(const std::string& name) {
   for (const auto& item : items) {
     Require(item.kind() == Value::Kind::kInt ||
                 (item.kind() == Value::Kind::kDouble && std::floor(item.AsDouble()) == item.AsDouble()),
-            where_, fmt::format("argument '{}' must hold integers only, got {}", name, item.ToJson()));
+            where_, "argument '{}' must hold integers only, got {}", name, item.ToJson());
     out.push_back(item.kind() == Value::Kind::kInt ? item.AsInt() : static_cast<int64_t>(item.AsDouble()));
   }
   return out;

@@ -25,10 +25,9 @@ Boundaries DolomiteBoundaries(const DolomiteOptions& o, const char* where) {
     detail::RequirePositive(*o.num_decay_steps, where, "num_decay_steps");
     b.decay = b.constant + *o.num_decay_steps;
   }
-  detail::Require(
-      b.constant <= o.num_training_steps, where,
-      fmt::format("num_warmup_steps + num_constant_steps ({}) must not exceed num_training_steps ({})",
-                  b.constant, o.num_training_steps));
+  detail::Require(b.constant <= o.num_training_steps, where,
+                  "num_warmup_steps + num_constant_steps ({}) must not exceed num_training_steps ({})",
+                  b.constant, o.num_training_steps);
   detail::Require(b.decay > b.constant, where, "the decay phase must be at least one step long");
   return b;
 }
@@ -82,21 +81,19 @@ SchedulePtr Power(const PowerOptions& o) {
                           "num_warmup_steps");  // the power law is infinite at step 0
   detail::RequirePositive(o.num_training_steps, where, "num_training_steps");
   detail::Require(o.num_warmup_steps <= o.num_training_steps, where,
-                  fmt::format("num_warmup_steps ({}) must not exceed num_training_steps ({})",
-                              o.num_warmup_steps, o.num_training_steps));
-  detail::Require(o.optimizer_lr > 0, where,
-                  fmt::format("the optimizer lr must be > 0, got {}", o.optimizer_lr));
-  detail::Require(o.c > 0, where, fmt::format("c must be > 0, got {}", o.c));
+                  "num_warmup_steps ({}) must not exceed num_training_steps ({})", o.num_warmup_steps,
+                  o.num_training_steps);
+  detail::Require(o.optimizer_lr > 0, where, "the optimizer lr must be > 0, got {}", o.optimizer_lr);
+  detail::Require(o.c > 0, where, "c must be > 0, got {}", o.c);
   detail::RequireFinite(o.a, where, "a");
   detail::RequireFinite(o.b, where, "b");
   const int64_t w = o.num_warmup_steps, n_total = o.num_training_steps;
   int64_t decay_start = n_total;
   if (o.num_decay_steps && *o.num_decay_steps > 0) {
     decay_start = n_total - *o.num_decay_steps;
-    detail::Require(
-        decay_start >= w, where,
-        fmt::format("num_warmup_steps ({}) + num_decay_steps ({}) must not exceed num_training_steps ({})", w,
-                    *o.num_decay_steps, n_total));
+    detail::Require(decay_start >= w, where,
+                    "num_warmup_steps ({}) + num_decay_steps ({}) must not exceed num_training_steps ({})", w,
+                    *o.num_decay_steps, n_total);
   }
   const double scale = o.a / o.optimizer_lr;
   auto power = [=](int64_t n) { return std::min(1.0, scale * std::pow(D(n) * o.c, o.b)); };
@@ -113,7 +110,7 @@ SchedulePtr Power(const PowerOptions& o) {
 
 SchedulePtr RexPaper(double max_lr, double min_lr, int64_t T) {
   detail::RequirePositive(T, "REX", "T");
-  detail::Require(min_lr <= max_lr, "REX", fmt::format("min_lr ({}) must be <= max_lr ({})", min_lr, max_lr));
+  detail::Require(min_lr <= max_lr, "REX", "min_lr ({}) must be <= max_lr ({})", min_lr, max_lr);
   return FromFunction([=](int64_t t) {
     const double z = 1.0 - D(std::min(t, T)) / D(T);
     return min_lr + (max_lr - min_lr) * z / (0.5 + 0.5 * z);
@@ -122,8 +119,7 @@ SchedulePtr RexPaper(double max_lr, double min_lr, int64_t T) {
 
 SchedulePtr RexCode(double max_val, double min_val, int64_t num_epochs) {
   detail::RequirePositive(num_epochs, "REX_LR", "num_epochs");
-  detail::Require(min_val <= max_val, "REX_LR",
-                  fmt::format("min_val ({}) must be <= max_val ({})", min_val, max_val));
+  detail::Require(min_val <= max_val, "REX_LR", "min_val ({}) must be <= max_val ({})", min_val, max_val);
   return FromFunction([=](int64_t t) {
     const double mod_iter = D(detail::PyMod(t, num_epochs));
     const double z = (D(num_epochs) - mod_iter) / D(num_epochs);

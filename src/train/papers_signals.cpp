@@ -14,19 +14,18 @@ double D(int64_t v) { return static_cast<double>(v); }
 
 // ---- Refinement (facebookresearch/adaptive_scheduling find_closed_form_schedule + README recipe)
 int64_t RefinementFilterWidth(double sigma, int64_t T) {
-  detail::Require(sigma > 0 && std::isfinite(sigma), "refinement",
-                  fmt::format("sigma must be > 0, got {}", sigma));
+  detail::Require(sigma > 0 && std::isfinite(sigma), "refinement", "sigma must be > 0, got {}", sigma);
   detail::RequirePositive(T, "refinement", "T");
   return 2 * static_cast<int64_t>(std::floor(sigma * D(T) / 2.0)) + 1;
 }
 
 std::vector<double> MedianFilterForRefinement(const std::vector<double>& g, int64_t width) {
   const auto n = static_cast<int64_t>(g.size());
-  detail::Require(n >= 2, "refinement", fmt::format("gnorms needs at least 2 values, got {}", n));
+  detail::Require(n >= 2, "refinement", "gnorms needs at least 2 values, got {}", n);
   detail::Require(width >= 1 && width % 2 == 1, "refinement",
-                  fmt::format("filter width must be a positive odd integer, got {}", width));
+                  "filter width must be a positive odd integer, got {}", width);
   for (size_t i = 0; i < g.size(); ++i) {
-    detail::Require(std::isfinite(g[i]), "refinement", fmt::format("gnorms[{}] is not finite ({})", i, g[i]));
+    detail::Require(std::isfinite(g[i]), "refinement", "gnorms[{}] is not finite ({})", i, g[i]);
   }
   // numpy.pad(g, (0, 2*width), mode='reflect'): mirror about the last sample, without repeating it.
   const int64_t padded_n = n + 2 * width;
@@ -53,20 +52,20 @@ std::vector<double> MedianFilterForRefinement(const std::vector<double>& g, int6
 
 RefinedSchedule RefineFromGradNorms(const std::vector<double>& g, const std::vector<double>& weights) {
   const size_t T = g.size();
-  detail::Require(T >= 2, "refinement", fmt::format("gnorms needs at least 2 values, got {}", T));
+  detail::Require(T >= 2, "refinement", "gnorms needs at least 2 values, got {}", T);
   std::vector<double> w = weights;
   if (w.empty()) {
     for (size_t i = 0; i < T; ++i) {
       detail::Require(std::isfinite(g[i]) && g[i] > 0, "refinement",
-                      fmt::format("gnorms[{}] must be a positive finite number, got {}", i, g[i]));
+                      "gnorms[{}] must be a positive finite number, got {}", i, g[i]);
       w.push_back(std::pow(g[i], -2.0));
     }
   }
-  detail::Require(w.size() == T, "refinement",
-                  fmt::format("weights must have one value per step ({}), got {}", T, w.size()));
+  detail::Require(w.size() == T, "refinement", "weights must have one value per step ({}), got {}", T,
+                  w.size());
   for (size_t i = 0; i < T; ++i) {
     detail::Require(std::isfinite(w[i]) && w[i] > 0, "refinement",
-                    fmt::format("weights[{}] must be a positive finite number, got {}", i, w[i]));
+                    "weights[{}] must be a positive finite number, got {}", i, w[i]);
   }
   std::vector<double> tail(T);
   tail[T - 1] = w[T - 1];
@@ -83,7 +82,7 @@ RefinedSchedule RefineFromGradNorms(const std::vector<double>& g, const std::vec
 // ---- SWD
 double SwdMultiplier(double weight_decay, double lr, double mean_vhat) {
   detail::Require(std::isfinite(mean_vhat) && mean_vhat > 0, "SWD",
-                  fmt::format("mean_vhat must be a positive finite number, got {}", mean_vhat));
+                  "mean_vhat must be a positive finite number, got {}", mean_vhat);
   detail::RequireFinite(weight_decay, "SWD", "weight_decay");
   detail::RequireFinite(lr, "SWD", "lr");
   return 1.0 - weight_decay * lr / std::sqrt(mean_vhat);
@@ -97,7 +96,7 @@ double MeanOfSecondMoments(const std::vector<double>& vhat) {
 }
 
 double SgdsMultiplier(double weight_decay, double lr, double momentum, double dampening) {
-  detail::Require(momentum < 1.0, "SGDS", fmt::format("momentum must be < 1, got {}", momentum));
+  detail::Require(momentum < 1.0, "SGDS", "momentum must be < 1, got {}", momentum);
   return 1.0 - lr * weight_decay * (1.0 - dampening) / (1.0 - momentum);
 }
 
@@ -106,9 +105,8 @@ SchedulePtr MaskingRate(double p_start, double p_end, int64_t T, const std::stri
                         int64_t num_levels) {
   const char* where = "masking_rate";
   detail::RequirePositive(T, where, "T");
-  detail::Require(p_start >= 0 && p_start <= 1, where,
-                  fmt::format("p_start must be in [0, 1], got {}", p_start));
-  detail::Require(p_end >= 0 && p_end <= 1, where, fmt::format("p_end must be in [0, 1], got {}", p_end));
+  detail::Require(p_start >= 0 && p_start <= 1, where, "p_start must be in [0, 1], got {}", p_start);
+  detail::Require(p_end >= 0 && p_end <= 1, where, "p_end must be in [0, 1], got {}", p_end);
   if (shape == "linear") {
     return FromFunction([=](int64_t t) { return p_start + (p_end - p_start) * D(std::min(t, T)) / D(T); });
   }
@@ -133,34 +131,32 @@ SchedulePtr MaskingRate(double p_start, double p_end, int64_t T, const std::stri
 // ---- Scheduled sampling
 SchedulePtr ScheduledSamplingLinear(double k, double c, double epsilon) {
   detail::RequireFinite(k, "scheduled_sampling_linear", "k");
-  detail::Require(c >= 0, "scheduled_sampling_linear", fmt::format("c must be >= 0, got {}", c));
+  detail::Require(c >= 0, "scheduled_sampling_linear", "c must be >= 0, got {}", c);
   detail::RequireFinite(epsilon, "scheduled_sampling_linear", "epsilon");
   return FromFunction([=](int64_t i) { return std::max(epsilon, k - c * D(i)); });
 }
 
 SchedulePtr ScheduledSamplingExponential(double k) {
-  detail::Require(k > 0 && k < 1, "scheduled_sampling_exponential",
-                  fmt::format("k must be in (0, 1), got {}", k));
+  detail::Require(k > 0 && k < 1, "scheduled_sampling_exponential", "k must be in (0, 1), got {}", k);
   return FromFunction([=](int64_t i) { return std::pow(k, D(i)); });
 }
 
 SchedulePtr ScheduledSamplingInverseSigmoid(double k) {
-  detail::Require(k >= 1 && std::isfinite(k), "scheduled_sampling_inverse_sigmoid",
-                  fmt::format("k must be >= 1, got {}", k));
+  detail::Require(k >= 1 && std::isfinite(k), "scheduled_sampling_inverse_sigmoid", "k must be >= 1, got {}",
+                  k);
   return FromFunction([=](int64_t i) { return k / (k + std::exp(D(i) / k)); });
 }
 
 // ---- AdAdaGrad norm test
 NormTestStatistics ComputeNormTestStatistics(const std::vector<std::vector<double>>& g) {
   const char* where = "AdAdaGrad norm test";
-  detail::Require(
-      g.size() >= 2, where,
-      fmt::format("per_sample_grads needs at least 2 samples for an unbiased variance, got {}", g.size()));
+  detail::Require(g.size() >= 2, where,
+                  "per_sample_grads needs at least 2 samples for an unbiased variance, got {}", g.size());
   const size_t d = g[0].size();
   detail::Require(d > 0, where, "per_sample_grads rows must not be empty");
   for (size_t i = 0; i < g.size(); ++i) {
-    detail::Require(g[i].size() == d, where,
-                    fmt::format("per_sample_grads[{}] has {} values, expected {}", i, g[i].size(), d));
+    detail::Require(g[i].size() == d, where, "per_sample_grads[{}] has {} values, expected {}", i,
+                    g[i].size(), d);
   }
   const double n = D(static_cast<int64_t>(g.size()));
   NormTestStatistics s;
@@ -179,19 +175,18 @@ NormTestStatistics ComputeNormTestStatistics(const std::vector<std::vector<doubl
 NormTestBatchSize::NormTestBatchSize(int64_t initial_batch_size, double eta, int64_t max_batch_size)
     : batch_size_(initial_batch_size), eta_(eta), max_batch_size_(max_batch_size) {
   detail::RequirePositive(initial_batch_size, "AdAdaGrad norm test", "initial_batch_size");
-  detail::Require(eta > 0 && std::isfinite(eta), "AdAdaGrad norm test",
-                  fmt::format("eta must be > 0, got {}", eta));
+  detail::Require(eta > 0 && std::isfinite(eta), "AdAdaGrad norm test", "eta must be > 0, got {}", eta);
   detail::Require(max_batch_size >= initial_batch_size, "AdAdaGrad norm test",
-                  fmt::format("max_batch_size ({}) must be >= initial_batch_size ({})", max_batch_size,
-                              initial_batch_size));
+                  "max_batch_size ({}) must be >= initial_batch_size ({})", max_batch_size,
+                  initial_batch_size);
 }
 
 int64_t NormTestBatchSize::Update(double variance_one_norm, double grad_norm_squared) {
   const char* where = "AdAdaGrad norm test";
   detail::Require(std::isfinite(variance_one_norm) && variance_one_norm >= 0, where,
-                  fmt::format("variance_one_norm must be a finite number >= 0, got {}", variance_one_norm));
+                  "variance_one_norm must be a finite number >= 0, got {}", variance_one_norm);
   detail::Require(std::isfinite(grad_norm_squared) && grad_norm_squared > 0, where,
-                  fmt::format("grad_norm_squared must be a finite number > 0, got {}", grad_norm_squared));
+                  "grad_norm_squared must be a finite number > 0, got {}", grad_norm_squared);
   const double wanted = variance_one_norm / (eta_ * eta_ * grad_norm_squared);
   const double next = std::ceil(std::max(D(batch_size_), wanted));
   batch_size_ = next >= D(max_batch_size_) ? max_batch_size_ : static_cast<int64_t>(next);

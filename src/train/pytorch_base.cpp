@@ -34,20 +34,28 @@ void LRScheduler::InitialStep() { Step(); }
 
 void LRScheduler::Step() {
   ++last_epoch_;
-  ApplyLrs(GetLr());
+  UpdateLrs();
+  RefreshLastLr();
 }
 
 void LRScheduler::StepTo(int64_t epoch) {
   last_epoch_ = epoch;
-  auto closed = ClosedFormLr();
-  ApplyLrs(closed ? *closed : GetLr());
+  if (auto closed = ClosedFormLr()) {
+    ApplyLrs(*closed);
+  } else {
+    UpdateLrs();
+  }
+  RefreshLastLr();
 }
 
 void LRScheduler::ApplyLrs(const std::vector<double>& lrs) {
   auto& groups = optimizer_->param_groups;
   for (size_t i = 0; i < groups.size() && i < lrs.size(); ++i) groups[i].lr = lrs[i];
-  last_lr_.clear();
-  for (const auto& g : groups) last_lr_.push_back(g.lr);
+}
+
+void LRScheduler::RefreshLastLr() {
+  last_lr_.resize(optimizer_->param_groups.size());
+  for (size_t i = 0; i < last_lr_.size(); ++i) last_lr_[i] = optimizer_->param_groups[i].lr;
 }
 
 LambdaLR::LambdaLR(OptimizerPtr optimizer, SchedulePtr factor)
@@ -56,11 +64,9 @@ LambdaLR::LambdaLR(OptimizerPtr optimizer, SchedulePtr factor)
   InitialStep();
 }
 
-std::vector<double> LambdaLR::GetLr() {
+void LambdaLR::UpdateLrs() {
   const double f = factor_->At(last_epoch_);
-  std::vector<double> out;
-  for (double base : base_lrs_) out.push_back(base * f);
-  return out;
+  for (size_t i = 0; i < base_lrs_.size(); ++i) optimizer_->param_groups[i].lr = base_lrs_[i] * f;
 }
 
 std::optional<std::vector<double>> LambdaLR::ClosedFormLr() const {
@@ -76,8 +82,9 @@ AbsoluteLR::AbsoluteLR(OptimizerPtr optimizer, SchedulePtr value)
   InitialStep();
 }
 
-std::vector<double> AbsoluteLR::GetLr() {
-  return std::vector<double>(optimizer_->param_groups.size(), value_->At(last_epoch_));
+void AbsoluteLR::UpdateLrs() {
+  const double v = value_->At(last_epoch_);
+  for (auto& g : optimizer_->param_groups) g.lr = v;
 }
 
 SequentialLR::SequentialLR(OptimizerPtr optimizer, std::vector<LRSchedulerPtr> schedulers,
@@ -88,16 +95,15 @@ SequentialLR::SequentialLR(OptimizerPtr optimizer, std::vector<LRSchedulerPtr> s
   detail::Require(!schedulers_.empty(), "SequentialLR", "schedulers must not be empty");
   for (size_t i = 0; i < schedulers_.size(); ++i) {
     detail::Require(schedulers_[i] != nullptr && schedulers_[i]->optimizer_ptr() == optimizer_,
-                    "SequentialLR",
-                    fmt::format("schedulers[{}] must be built on the same optimizer as SequentialLR", i));
+                    "SequentialLR", "schedulers[{}] must be built on the same optimizer as SequentialLR", i);
   }
   detail::Require(milestones_.size() + 1 == schedulers_.size(), "SequentialLR",
-                  fmt::format("expected {} milestones for {} schedulers, got {}", schedulers_.size() - 1,
-                              schedulers_.size(), milestones_.size()));
+                  "expected {} milestones for {} schedulers, got {}", schedulers_.size() - 1,
+                  schedulers_.size(), milestones_.size());
   for (size_t i = 0; i < milestones_.size(); ++i) {
     detail::Require(milestones_[i] > (i == 0 ? 0 : milestones_[i - 1]), "SequentialLR",
-                    fmt::format("milestones must be positive and strictly increasing (milestones[{}] = {})",
-                                i, milestones_[i]));
+                    "milestones must be positive and strictly increasing (milestones[{}] = {})", i,
+                    milestones_[i]);
   }
   last_epoch_ = 0;
   // Reset the lrs to their initial values and undo the children's initial steps; re-run the first one.
@@ -136,8 +142,8 @@ ChainedScheduler::ChainedScheduler(std::vector<LRSchedulerPtr> schedulers)
     : LRScheduler(FirstOptimizer(schedulers)), schedulers_(std::move(schedulers)) {
   for (size_t i = 0; i < schedulers_.size(); ++i) {
     detail::Require(schedulers_[i] != nullptr && schedulers_[i]->optimizer_ptr() == optimizer_,
-                    "ChainedScheduler",
-                    fmt::format("schedulers[{}] must be built on the same optimizer as schedulers[0]", i));
+                    "ChainedScheduler", "schedulers[{}] must be built on the same optimizer as schedulers[0]",
+                    i);
   }
   last_epoch_ = 0;
   for (const auto& g : optimizer_->param_groups) last_lr_.push_back(g.lr);

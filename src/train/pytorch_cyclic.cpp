@@ -25,10 +25,9 @@ CyclicLR::CyclicLR(OptimizerPtr optimizer, CyclicLROptions options)
   const auto n = optimizer_->param_groups.size();
   base_lrs_ = detail::PerGroup(o_.base_lr, n, "CyclicLR", "base_lr");
   max_lrs_ = detail::PerGroup(o_.max_lr, n, "CyclicLR", "max_lr");
-  detail::Require(o_.step_size_up > 0, "CyclicLR",
-                  fmt::format("step_size_up must be > 0, got {}", o_.step_size_up));
+  detail::Require(o_.step_size_up > 0, "CyclicLR", "step_size_up must be > 0, got {}", o_.step_size_up);
   const double down = o_.step_size_down.value_or(o_.step_size_up);
-  detail::Require(down > 0, "CyclicLR", fmt::format("step_size_down must be > 0, got {}", down));
+  detail::Require(down > 0, "CyclicLR", "step_size_down must be > 0, got {}", down);
   total_size_ = o_.step_size_up + down;
   step_ratio_ = o_.step_size_up / total_size_;
   if (o_.mode == "triangular" || o_.mode == "triangular2") {
@@ -55,16 +54,15 @@ double CyclicLR::ScaleFn(double x) const {
   return std::pow(o_.gamma, x);
 }
 
-std::vector<double> CyclicLR::GetLr() {
+void CyclicLR::UpdateLrs() {
   const auto t = static_cast<double>(last_epoch_);
   const double cycle = std::floor(1.0 + t / total_size_);
   const double x = 1.0 + t / total_size_ - cycle;
   const double scale_factor = x <= step_ratio_ ? x / step_ratio_ : (x - 1.0) / (step_ratio_ - 1.0);
   const double s = ScaleFn(scale_by_cycle_ ? cycle : t);
-  std::vector<double> lrs;
   for (size_t i = 0; i < base_lrs_.size(); ++i) {
     const double base_height = (max_lrs_[i] - base_lrs_[i]) * scale_factor;
-    lrs.push_back(base_lrs_[i] + base_height * s);
+    optimizer_->param_groups[i].lr = base_lrs_[i] + base_height * s;
   }
   if (o_.cycle_momentum) {
     for (size_t i = 0; i < base_lrs_.size(); ++i) {
@@ -72,7 +70,6 @@ std::vector<double> CyclicLR::GetLr() {
       optimizer_->param_groups[i].momentum = max_momentums_[i] - base_height * s;
     }
   }
-  return lrs;
 }
 
 // ---- OneCycleLR
@@ -83,10 +80,10 @@ OneCycleLR::OneCycleLR(OptimizerPtr optimizer, OneCycleLROptions options)
         // PyTorch overwrites initial_lr with max_lr / div_factor before the base constructor.
         const auto maxes =
             detail::PerGroup(options.max_lr, optimizer->param_groups.size(), "OneCycleLR", "max_lr");
-        detail::Require(options.div_factor > 0, "OneCycleLR",
-                        fmt::format("div_factor must be > 0, got {}", options.div_factor));
-        detail::Require(options.final_div_factor > 0, "OneCycleLR",
-                        fmt::format("final_div_factor must be > 0, got {}", options.final_div_factor));
+        detail::Require(options.div_factor > 0, "OneCycleLR", "div_factor must be > 0, got {}",
+                        options.div_factor);
+        detail::Require(options.final_div_factor > 0, "OneCycleLR", "final_div_factor must be > 0, got {}",
+                        options.final_div_factor);
         for (size_t i = 0; i < maxes.size(); ++i) {
           auto& g = optimizer->param_groups[i];
           g.initial_lr = maxes[i] / options.div_factor;
@@ -107,9 +104,9 @@ OneCycleLR::OneCycleLR(OptimizerPtr optimizer, OneCycleLROptions options)
     total_steps_ = *o_.epochs * *o_.steps_per_epoch;
   }
   detail::Require(o_.pct_start >= 0.0 && o_.pct_start <= 1.0, "OneCycleLR",
-                  fmt::format("pct_start must be a float between 0 and 1, got {}", o_.pct_start));
+                  "pct_start must be a float between 0 and 1, got {}", o_.pct_start);
   detail::Require(o_.anneal_strategy == "cos" || o_.anneal_strategy == "linear", "OneCycleLR",
-                  fmt::format("anneal_strategy must be one of cos, linear; got '{}'", o_.anneal_strategy));
+                  "anneal_strategy must be one of cos, linear; got '{}'", o_.anneal_strategy);
   const auto T = static_cast<double>(total_steps_);
   if (o_.three_phase) {
     phases_ = {{o_.pct_start * T - 1.0, 0, 1, 0, 1},
@@ -142,12 +139,11 @@ double OneCycleLR::Anneal(double start, double end, double pct) const {
   return (end - start) * pct + start;
 }
 
-std::vector<double> OneCycleLR::GetLr() {
+void OneCycleLR::UpdateLrs() {
   detail::Require(last_epoch_ <= total_steps_, "OneCycleLR",
-                  fmt::format("tried to step {} times; the specified number of total_steps is {}",
-                              last_epoch_ + 1, total_steps_));
+                  "tried to step {} times; the specified number of total_steps is {}", last_epoch_ + 1,
+                  total_steps_);
   const auto step = static_cast<double>(last_epoch_);
-  std::vector<double> lrs;
   for (auto& g : optimizer_->param_groups) {
     const double lr_of[3] = {*g.initial_lr, g.max_lr, g.min_lr};
     const double mom_of[2] = {g.max_momentum, g.base_momentum};
@@ -156,14 +152,13 @@ std::vector<double> OneCycleLR::GetLr() {
       const auto& ph = phases_[i];
       if (step <= ph.end_step || i + 1 == phases_.size()) {
         const double pct = (step - start_step) / (ph.end_step - start_step);
-        lrs.push_back(Anneal(lr_of[ph.start_lr], lr_of[ph.end_lr], pct));
+        g.lr = Anneal(lr_of[ph.start_lr], lr_of[ph.end_lr], pct);
         if (o_.cycle_momentum) g.momentum = Anneal(mom_of[ph.start_momentum], mom_of[ph.end_momentum], pct);
         break;
       }
       start_step = ph.end_step;
     }
   }
-  return lrs;
 }
 
 // ---- ReduceLROnPlateau
@@ -171,14 +166,12 @@ ReduceLROnPlateau::ReduceLROnPlateau(OptimizerPtr optimizer, ReduceLROnPlateauOp
     : optimizer_(std::move(optimizer)), o_(std::move(options)) {
   detail::Require(optimizer_ != nullptr && !optimizer_->param_groups.empty(), "ReduceLROnPlateau",
                   "optimizer must have at least one param group");
-  detail::Require(o_.factor < 1.0, "ReduceLROnPlateau",
-                  fmt::format("factor must be < 1.0, got {}", o_.factor));
-  detail::Require(o_.factor >= 0.0, "ReduceLROnPlateau",
-                  fmt::format("factor must be >= 0, got {}", o_.factor));
+  detail::Require(o_.factor < 1.0, "ReduceLROnPlateau", "factor must be < 1.0, got {}", o_.factor);
+  detail::Require(o_.factor >= 0.0, "ReduceLROnPlateau", "factor must be >= 0, got {}", o_.factor);
   detail::Require(o_.mode == "min" || o_.mode == "max", "ReduceLROnPlateau",
-                  fmt::format("mode must be one of min, max; got '{}'", o_.mode));
+                  "mode must be one of min, max; got '{}'", o_.mode);
   detail::Require(o_.threshold_mode == "rel" || o_.threshold_mode == "abs", "ReduceLROnPlateau",
-                  fmt::format("threshold_mode must be one of rel, abs; got '{}'", o_.threshold_mode));
+                  "threshold_mode must be one of rel, abs; got '{}'", o_.threshold_mode);
   detail::RequireNonNegative(o_.patience, "ReduceLROnPlateau", "patience");
   detail::RequireNonNegative(o_.cooldown, "ReduceLROnPlateau", "cooldown");
   detail::RequireFinite(o_.threshold, "ReduceLROnPlateau", "threshold");
@@ -196,9 +189,8 @@ bool ReduceLROnPlateau::IsBetter(double a, double best) const {
 }
 
 void ReduceLROnPlateau::Step(double metric) {
-  detail::Require(
-      std::isfinite(metric), "ReduceLROnPlateau",
-      fmt::format("metrics must be a finite number, got {} at epoch {}", metric, last_epoch_ + 1));
+  detail::Require(std::isfinite(metric), "ReduceLROnPlateau",
+                  "metrics must be a finite number, got {} at epoch {}", metric, last_epoch_ + 1);
   ++last_epoch_;
   if (IsBetter(metric, best_)) {
     best_ = metric;

@@ -1,5 +1,5 @@
-// The stateless-recursion PyTorch schedulers: each GetLr() is PyTorch 1.13's get_lr() (identical to main for
-// a fresh scheduler), with the same operation order so that sequences match bit for bit.
+// The stateless-recursion PyTorch schedulers: each UpdateLrs() is PyTorch 1.13's get_lr() (identical to main
+// for a fresh scheduler), with the same operation order so that sequences match bit for bit.
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -13,24 +13,27 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 
-std::vector<double> CurrentLrs(const Optimizer& opt) {
-  std::vector<double> out;
-  for (const auto& g : opt.param_groups) out.push_back(g.lr);
-  return out;
-}
+// No change (PyTorch returns the current group lrs).
+void CurrentLrs(const Optimizer&) {}
 
+// group.lr = f(group.lr) for every group.
 template <typename F>
-std::vector<double> MapLrs(const Optimizer& opt, F f) {
-  std::vector<double> out;
-  for (const auto& g : opt.param_groups) out.push_back(f(g.lr));
-  return out;
+void MapLrs(Optimizer& opt, F f) {
+  for (auto& g : opt.param_groups) g.lr = f(g.lr);
 }
 
+// Closed forms: f(base_lr) per group, as a new vector.
 template <typename F>
 std::vector<double> MapBase(const std::vector<double>& base, F f) {
   std::vector<double> out;
   for (double b : base) out.push_back(f(b));
   return out;
+}
+
+// group.lr = f(base_lr) for every group.
+template <typename F>
+void SetFromBase(Optimizer& opt, const std::vector<double>& base, F f) {
+  for (size_t i = 0; i < base.size(); ++i) opt.param_groups[i].lr = f(base[i]);
 }
 
 }  // namespace
@@ -43,7 +46,7 @@ StepLR::StepLR(OptimizerPtr optimizer, int64_t step_size, double gamma)
   InitialStep();
 }
 
-std::vector<double> StepLR::GetLr() {
+void StepLR::UpdateLrs() {
   if (last_epoch_ == 0 || last_epoch_ % step_size_ != 0) return CurrentLrs(*optimizer_);
   return MapLrs(*optimizer_, [&](double lr) { return lr * gamma_; });
 }
@@ -57,18 +60,17 @@ std::optional<std::vector<double>> StepLR::ClosedFormLr() const {
 MultiStepLR::MultiStepLR(OptimizerPtr optimizer, std::vector<int64_t> milestones, double gamma)
     : LRScheduler(std::move(optimizer)), milestones_(std::move(milestones)), gamma_(gamma) {
   for (size_t i = 0; i < milestones_.size(); ++i) {
-    detail::Require(milestones_[i] >= 0, "MultiStepLR",
-                    fmt::format("milestones[{}] must be >= 0, got {}", i, milestones_[i]));
-    detail::Require(
-        i == 0 || milestones_[i] >= milestones_[i - 1], "MultiStepLR",
-        fmt::format("milestones must be in increasing order: milestones[{}] = {} < milestones[{}] = {}", i,
-                    milestones_[i], i - 1, milestones_[i - 1]));
+    detail::Require(milestones_[i] >= 0, "MultiStepLR", "milestones[{}] must be >= 0, got {}", i,
+                    milestones_[i]);
+    detail::Require(i == 0 || milestones_[i] >= milestones_[i - 1], "MultiStepLR",
+                    "milestones must be in increasing order: milestones[{}] = {} < milestones[{}] = {}", i,
+                    milestones_[i], i - 1, milestones_[i - 1]);
   }
   detail::RequireFinite(gamma, "MultiStepLR", "gamma");
   InitialStep();
 }
 
-std::vector<double> MultiStepLR::GetLr() {
+void MultiStepLR::UpdateLrs() {
   const auto count = std::count(milestones_.begin(), milestones_.end(), last_epoch_);
   if (count == 0) return CurrentLrs(*optimizer_);
   const double f = std::pow(gamma_, static_cast<double>(count));
@@ -83,13 +85,13 @@ std::optional<std::vector<double>> MultiStepLR::ClosedFormLr() const {
 // ---- ConstantLR
 ConstantLR::ConstantLR(OptimizerPtr optimizer, double factor, int64_t total_iters)
     : LRScheduler(std::move(optimizer)), factor_(factor), total_iters_(total_iters) {
-  detail::Require(factor >= 0.0 && factor <= 1.0, "ConstantLR",
-                  fmt::format("factor must be between 0 and 1, got {}", factor));
+  detail::Require(factor >= 0.0 && factor <= 1.0, "ConstantLR", "factor must be between 0 and 1, got {}",
+                  factor);
   detail::RequirePositive(total_iters, "ConstantLR", "total_iters");
   InitialStep();
 }
 
-std::vector<double> ConstantLR::GetLr() {
+void ConstantLR::UpdateLrs() {
   if (last_epoch_ == 0) return MapLrs(*optimizer_, [&](double lr) { return lr * factor_; });
   if (last_epoch_ != total_iters_) return CurrentLrs(*optimizer_);
   return MapLrs(*optimizer_, [&](double lr) { return lr * (1.0 / factor_); });
@@ -107,14 +109,14 @@ LinearLR::LinearLR(OptimizerPtr optimizer, double start_factor, double end_facto
       end_factor_(end_factor),
       total_iters_(total_iters) {
   detail::Require(start_factor > 0.0 && start_factor <= 1.0, "LinearLR",
-                  fmt::format("start_factor must be in (0, 1], got {}", start_factor));
-  detail::Require(end_factor >= 0.0 && end_factor <= 1.0, "LinearLR",
-                  fmt::format("end_factor must be in [0, 1], got {}", end_factor));
+                  "start_factor must be in (0, 1], got {}", start_factor);
+  detail::Require(end_factor >= 0.0 && end_factor <= 1.0, "LinearLR", "end_factor must be in [0, 1], got {}",
+                  end_factor);
   detail::RequirePositive(total_iters, "LinearLR", "total_iters");
   InitialStep();
 }
 
-std::vector<double> LinearLR::GetLr() {
+void LinearLR::UpdateLrs() {
   if (last_epoch_ == 0) return MapLrs(*optimizer_, [&](double lr) { return lr * start_factor_; });
   if (last_epoch_ > total_iters_) return CurrentLrs(*optimizer_);
   const double d = end_factor_ - start_factor_;
@@ -137,7 +139,7 @@ ExponentialLR::ExponentialLR(OptimizerPtr optimizer, double gamma)
   InitialStep();
 }
 
-std::vector<double> ExponentialLR::GetLr() {
+void ExponentialLR::UpdateLrs() {
   if (last_epoch_ == 0) return CurrentLrs(*optimizer_);
   return MapLrs(*optimizer_, [&](double lr) { return lr * gamma_; });
 }
@@ -154,7 +156,7 @@ PolynomialLR::PolynomialLR(OptimizerPtr optimizer, int64_t total_iters, double p
   InitialStep();
 }
 
-std::vector<double> PolynomialLR::GetLr() {
+void PolynomialLR::UpdateLrs() {
   if (last_epoch_ == 0 || last_epoch_ > total_iters_) return CurrentLrs(*optimizer_);
   const auto T = static_cast<double>(total_iters_);
   const double f = std::pow(
@@ -177,18 +179,17 @@ CosineAnnealingLR::CosineAnnealingLR(OptimizerPtr optimizer, int64_t T_max, doub
   InitialStep();
 }
 
-std::vector<double> CosineAnnealingLR::GetLr() {
-  if (closed_form_) return *ClosedFormLr();
+void CosineAnnealingLR::UpdateLrs() {
+  if (closed_form_) return ApplyLrs(*ClosedFormLr());
   const auto T = static_cast<double>(t_max_);
   const auto t = static_cast<double>(last_epoch_);
   if (last_epoch_ == 0) return CurrentLrs(*optimizer_);
   if (detail::PyMod(last_epoch_ - 1 - t_max_, 2 * t_max_) == 0) {
-    std::vector<double> out;
     for (size_t i = 0; i < base_lrs_.size(); ++i) {
-      out.push_back(optimizer_->param_groups[i].lr +
-                    (base_lrs_[i] - eta_min_) * (1.0 - std::cos(kPi / T)) / 2.0);
+      auto& g = optimizer_->param_groups[i];
+      g.lr = g.lr + (base_lrs_[i] - eta_min_) * (1.0 - std::cos(kPi / T)) / 2.0;
     }
-    return out;
+    return;
   }
   const double ratio = (1.0 + std::cos(kPi * t / T)) / (1.0 + std::cos(kPi * (t - 1.0) / T));
   return MapLrs(*optimizer_, [&](double lr) { return ratio * (lr - eta_min_) + eta_min_; });
@@ -209,15 +210,15 @@ CosineAnnealingWarmRestarts::CosineAnnealingWarmRestarts(OptimizerPtr optimizer,
       t_cur_(-1.0),
       eta_min_(eta_min) {
   detail::RequirePositive(T_0, "CosineAnnealingWarmRestarts", "T_0");
-  detail::Require(T_mult >= 1, "CosineAnnealingWarmRestarts",
-                  fmt::format("T_mult must be an integer >= 1, got {}", T_mult));
+  detail::Require(T_mult >= 1, "CosineAnnealingWarmRestarts", "T_mult must be an integer >= 1, got {}",
+                  T_mult);
   detail::RequireFinite(eta_min, "CosineAnnealingWarmRestarts", "eta_min");
   StepTo(0);  // PyTorch: the first step() of a fresh scheduler is step(epoch=0)
 }
 
-std::vector<double> CosineAnnealingWarmRestarts::GetLr() {
+void CosineAnnealingWarmRestarts::UpdateLrs() {
   const double c = 1.0 + std::cos(kPi * t_cur_ / static_cast<double>(t_i_));
-  return MapBase(base_lrs_, [&](double b) { return eta_min_ + (b - eta_min_) * c / 2.0; });
+  SetFromBase(*optimizer_, base_lrs_, [&](double b) { return eta_min_ + (b - eta_min_) * c / 2.0; });
 }
 
 void CosineAnnealingWarmRestarts::Step() {
@@ -227,7 +228,8 @@ void CosineAnnealingWarmRestarts::Step() {
     t_cur_ -= static_cast<double>(t_i_);
     t_i_ *= t_mult_;
   }
-  ApplyLrs(GetLr());
+  UpdateLrs();
+  RefreshLastLr();
 }
 
 void CosineAnnealingWarmRestarts::StepTo(int64_t epoch) {
@@ -248,7 +250,8 @@ void CosineAnnealingWarmRestarts::StepTo(int64_t epoch) {
     t_cur_ = static_cast<double>(epoch);
   }
   last_epoch_ = epoch;
-  ApplyLrs(GetLr());
+  UpdateLrs();
+  RefreshLastLr();
 }
 
 }  // namespace schedkit::train::pytorch

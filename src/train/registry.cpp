@@ -95,9 +95,8 @@ Trace RunStepper(pytorch::LRScheduler& s, const RunSetup& setup, bool momentum) 
 Trace RunPlateau(const pytorch::OptimizerPtr& opt, const pytorch::ReduceLROnPlateauOptions& o,
                  const RunSetup& setup) {
   pytorch::ReduceLROnPlateau s(opt, o);  // validates the options first
-  Require(
-      static_cast<int64_t>(setup.metrics.size()) >= setup.num_steps, "ReduceLROnPlateau",
-      fmt::format("needs one metric per step: {} steps, {} metrics", setup.num_steps, setup.metrics.size()));
+  Require(static_cast<int64_t>(setup.metrics.size()) >= setup.num_steps, "ReduceLROnPlateau",
+          "needs one metric per step: {} steps, {} metrics", setup.num_steps, setup.metrics.size());
   Trace t;
   t.protocol = "torch_plateau";
   Record(*opt, t, false);
@@ -119,7 +118,7 @@ Trace RunTimm(const std::string& cls, const Value& kwargs, const RunSetup& setup
   w.warmup_prefix = kw.Bool("warmup_prefix", step_family);
   const bool t_in_epochs = kw.Bool("t_in_epochs", true);
   for (const char* noise : {"noise_range_t", "noise_pct", "noise_std", "noise_seed", "noise_type"}) {
-    Require(!kw.Has(noise), cls, fmt::format("argument '{}' (LR noise) is not supported", noise));
+    Require(!kw.Has(noise), cls, "argument '{}' (LR noise) is not supported", noise);
   }
   Require(kw.Bool("initialize", true), cls, "initialize=False is not supported");
   std::unique_ptr<Scheduler> s;
@@ -177,8 +176,7 @@ Trace RunTimm(const std::string& cls, const Value& kwargs, const RunSetup& setup
   for (const auto& g : opt->param_groups) t.after_init.push_back(g.lr);
   if (metric_driven) {
     Require(static_cast<int64_t>(setup.metrics.size()) >= setup.num_steps + 1, cls,
-            fmt::format("needs one metric per epoch t = 0..{}: got {} metrics", setup.num_steps,
-                        setup.metrics.size()));
+            "needs one metric per epoch t = 0..{}: got {} metrics", setup.num_steps, setup.metrics.size());
   }
   for (int64_t k = 0; k <= setup.num_steps; ++k) {
     if (metric_driven) {
@@ -195,11 +193,10 @@ Trace RunTimm(const std::string& cls, const Value& kwargs, const RunSetup& setup
 
 std::vector<double> NumberList(const Value* v, const std::string& where, const std::string& name) {
   Require(v != nullptr && v->is_list() && !v->items().empty(), where,
-          fmt::format("argument '{}' must be a non-empty list of numbers", name));
+          "argument '{}' must be a non-empty list of numbers", name);
   std::vector<double> out;
   for (const auto& item : v->items()) {
-    Require(item.is_number(), where,
-            fmt::format("argument '{}' must hold numbers only, got {}", name, item.ToJson()));
+    Require(item.is_number(), where, "argument '{}' must hold numbers only, got {}", name, item.ToJson());
     out.push_back(item.AsDouble());
   }
   return out;
@@ -248,8 +245,7 @@ Trace RunFormula(const std::string& name, const Value& kwargs, const RunSetup& s
     const auto vhat = NumberList(kw.Raw("inputs_mean_vhat"), name, "inputs_mean_vhat");
     kw.Finish();
     Require(lrs.size() == vhat.size(), name,
-            fmt::format("lr_sequence ({}) and inputs_mean_vhat ({}) must have the same length", lrs.size(),
-                        vhat.size()));
+            "lr_sequence ({}) and inputs_mean_vhat ({}) must have the same length", lrs.size(), vhat.size());
     for (size_t i = 0; i < lrs.size(); ++i) t.values.push_back(papers::SwdMultiplier(wd, lrs[i], vhat[i]));
     return t;
   } else if (name == "AdAdaGrad_norm_test") {
@@ -260,8 +256,8 @@ Trace RunFormula(const std::string& name, const Value& kwargs, const RunSetup& s
     const auto g = NumberList(kw.Raw("batch_grad_norm_squared"), name, "batch_grad_norm_squared");
     kw.Finish();
     Require(v.size() == g.size(), name,
-            fmt::format("variance_one_norm ({}) and batch_grad_norm_squared ({}) must have the same length",
-                        v.size(), g.size()));
+            "variance_one_norm ({}) and batch_grad_norm_squared ({}) must have the same length", v.size(),
+            g.size());
     papers::NormTestBatchSize rule(b0, eta, max_b);
     for (size_t i = 0; i < v.size(); ++i) t.values.push_back(static_cast<double>(rule.Update(v[i], g[i])));
     return t;
@@ -277,7 +273,7 @@ Trace RunFormula(const std::string& name, const Value& kwargs, const RunSetup& s
       weights = NumberList(wv, name, "weights");
     } else if (wv != nullptr) {
       Require(wv->kind() == Value::Kind::kString && wv->AsString().rfind("G**-2", 0) == 0, name,
-              fmt::format("weights must be a list of numbers or \"G**-2 (default)\", got {}", wv->ToJson()));
+              "weights must be a list of numbers or \"G**-2 (default)\", got {}", wv->ToJson());
     }
     kw.Finish();
     if (filtered != nullptr) {

@@ -17,7 +17,7 @@ using pytorch::OptimizerPtr;
 void CommonTorchArgs(KwargReader& kw) {
   const auto last_epoch = kw.Int("last_epoch", -1);
   Require(last_epoch == -1, kw.where(),
-          fmt::format("last_epoch must be -1 (resuming a scheduler is not supported), got {}", last_epoch));
+          "last_epoch must be -1 (resuming a scheduler is not supported), got {}", last_epoch);
   kw.Ignore("verbose");
 }
 
@@ -100,7 +100,7 @@ pytorch::LRSchedulerPtr BuildTorchScheduler(const std::string& cls, const Value&
     Require(!kw.Has("scale_fn"), cls, "argument 'scale_fn' (a Python callable) is not supported; use mode");
     const auto scale_mode = kw.String("scale_mode", "cycle");
     Require(scale_mode == "cycle" || scale_mode == "iterations", cls,
-            fmt::format("scale_mode must be one of cycle, iterations; got '{}'", scale_mode));
+            "scale_mode must be one of cycle, iterations; got '{}'", scale_mode);
     o.cycle_momentum = kw.Bool("cycle_momentum", true);
     o.base_momentum = kw.Doubles("base_momentum", {0.8});
     o.max_momentum = kw.Doubles("max_momentum", {0.9});
@@ -228,10 +228,9 @@ HfBuilt BuildHfScheduler(const Value& kwargs, double defaults_lr) {
       o.num_stable_steps = *stable;
     } else {
       o.num_stable_steps = *n - o.num_warmup_steps - o.num_decay_steps;
-      Require(
-          o.num_stable_steps >= 0, where,
-          fmt::format("num_warmup_steps ({}) + num_decay_steps ({}) must not exceed num_training_steps ({})",
-                      o.num_warmup_steps, o.num_decay_steps, *n));
+      Require(o.num_stable_steps >= 0, where,
+              "num_warmup_steps ({}) + num_decay_steps ({}) must not exceed num_training_steps ({})",
+              o.num_warmup_steps, o.num_decay_steps, *n);
     }
     o.warmup_type = s.String("warmup_type", "linear");
     o.decay_type = s.String("decay_type", "cosine");

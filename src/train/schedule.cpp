@@ -129,12 +129,12 @@ SchedulePtr Sequence(std::vector<SchedulePtr> parts, std::vector<int64_t> bounda
   detail::Require(!parts.empty(), "Sequence", "needs at least one schedule");
   for (const auto& p : parts) RequireSchedule(p, "Sequence");
   detail::Require(boundaries.size() + 1 == parts.size(), "Sequence",
-                  fmt::format("expected {} boundaries for {} schedules, got {}", parts.size() - 1,
-                              parts.size(), boundaries.size()));
+                  "expected {} boundaries for {} schedules, got {}", parts.size() - 1, parts.size(),
+                  boundaries.size());
   for (size_t i = 0; i < boundaries.size(); ++i) {
     detail::Require(boundaries[i] > (i == 0 ? 0 : boundaries[i - 1]), "Sequence",
-                    fmt::format("boundaries must be positive and strictly increasing (boundaries[{}] = {})",
-                                i, boundaries[i]));
+                    "boundaries must be positive and strictly increasing (boundaries[{}] = {})", i,
+                    boundaries[i]);
   }
   return std::make_shared<SequenceSchedule>(std::move(parts), std::move(boundaries));
 }

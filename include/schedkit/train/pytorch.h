@@ -61,9 +61,11 @@ class LRScheduler {
 
  protected:
   explicit LRScheduler(OptimizerPtr optimizer);
-  // The recursive (chainable) form: reads the current group lrs.
-  virtual std::vector<double> GetLr() = 0;
+  // The recursive (chainable) form (PyTorch's get_lr): computes each group's new lr from its current one and
+  // writes it into the group (every group's update depends on that group only, so in place is the same).
+  virtual void UpdateLrs() = 0;
   void ApplyLrs(const std::vector<double>& lrs);
+  void RefreshLastLr();
 
   OptimizerPtr optimizer_;
   int64_t last_epoch_ = -1;
@@ -78,7 +80,7 @@ class StepLR final : public LRScheduler {
   std::optional<std::vector<double>> ClosedFormLr() const override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   int64_t step_size_;
   double gamma_;
 };
@@ -90,7 +92,7 @@ class MultiStepLR final : public LRScheduler {
   std::optional<std::vector<double>> ClosedFormLr() const override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   std::vector<int64_t> milestones_;
   double gamma_;
 };
@@ -101,7 +103,7 @@ class ConstantLR final : public LRScheduler {
   std::optional<std::vector<double>> ClosedFormLr() const override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   double factor_;
   int64_t total_iters_;
 };
@@ -113,7 +115,7 @@ class LinearLR final : public LRScheduler {
   std::optional<std::vector<double>> ClosedFormLr() const override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   double start_factor_, end_factor_;
   int64_t total_iters_;
 };
@@ -124,7 +126,7 @@ class ExponentialLR final : public LRScheduler {
   std::optional<std::vector<double>> ClosedFormLr() const override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   double gamma_;
 };
 
@@ -134,7 +136,7 @@ class PolynomialLR final : public LRScheduler {
   std::optional<std::vector<double>> ClosedFormLr() const override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   int64_t total_iters_;
   double power_;
 };
@@ -147,7 +149,7 @@ class CosineAnnealingLR final : public LRScheduler {
   std::optional<std::vector<double>> ClosedFormLr() const override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   int64_t t_max_;
   double eta_min_;
   bool closed_form_;
@@ -160,7 +162,7 @@ class CosineAnnealingWarmRestarts final : public LRScheduler {
   void StepTo(int64_t epoch) override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   int64_t t_0_, t_i_, t_mult_;
   double t_cur_;
   double eta_min_;
@@ -183,7 +185,7 @@ class CyclicLR final : public LRScheduler {
   CyclicLR(OptimizerPtr optimizer, CyclicLROptions options);
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   double ScaleFn(double x) const;
   CyclicLROptions o_;
   std::vector<double> max_lrs_, base_momentums_, max_momentums_;
@@ -215,7 +217,7 @@ class OneCycleLR final : public LRScheduler {
     double end_step;
     int start_lr, end_lr, start_momentum, end_momentum;  // 0 initial, 1 max, 2 min (lr); 0 max, 1 base (mom.)
   };
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   double Anneal(double start, double end, double pct) const;
   OneCycleLROptions o_;
   int64_t total_steps_;
@@ -230,7 +232,7 @@ class LambdaLR final : public LRScheduler {
   std::optional<std::vector<double>> ClosedFormLr() const override;
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   SchedulePtr factor_;
 };
 
@@ -241,7 +243,7 @@ class AbsoluteLR final : public LRScheduler {
   AbsoluteLR(OptimizerPtr optimizer, SchedulePtr value);
 
  private:
-  std::vector<double> GetLr() override;
+  void UpdateLrs() override;
   SchedulePtr value_;
 };
 
@@ -254,7 +256,7 @@ class SequentialLR final : public LRScheduler {
   void StepTo(int64_t epoch) override;
 
  private:
-  std::vector<double> GetLr() override { return last_lr_; }
+  void UpdateLrs() override {}
   std::vector<LRSchedulerPtr> schedulers_;
   std::vector<int64_t> milestones_;
 };
@@ -267,7 +269,7 @@ class ChainedScheduler final : public LRScheduler {
   void StepTo(int64_t epoch) override;
 
  private:
-  std::vector<double> GetLr() override { return last_lr_; }
+  void UpdateLrs() override {}
   std::vector<LRSchedulerPtr> schedulers_;
 };
 

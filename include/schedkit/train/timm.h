@@ -15,6 +15,8 @@ namespace schedkit::train::timm {
 
 using pytorch::OptimizerPtr;
 
+struct CycleTables;  // precomputed cycle powers (timm.cpp)
+
 struct WarmupOptions {
   int64_t warmup_t = 0;
   double warmup_lr_init = 0.0;
@@ -32,7 +34,11 @@ class Scheduler {
   virtual void Step(int64_t epoch, std::optional<double> metric = std::nullopt);
   void StepUpdate(int64_t num_updates, std::optional<double> metric = std::nullopt);
   // The per-group LRs at t (stateless schedulers only).
-  virtual std::vector<double> LrAt(int64_t t) const = 0;
+  std::vector<double> LrAt(int64_t t) const {
+    std::vector<double> out(base_values_.size());
+    ComputeLrs(t, out);
+    return out;
+  }
 
   const std::vector<double>& base_values() const { return base_values_; }
   const pytorch::Optimizer& optimizer() const { return *optimizer_; }
@@ -40,14 +46,18 @@ class Scheduler {
 
  protected:
   Scheduler(OptimizerPtr optimizer, bool t_in_epochs, WarmupOptions warmup);
+  // Writes the LRs at t into out (sized to the group count).
+  virtual void ComputeLrs(int64_t t, std::vector<double>& out) const = 0;
   void UpdateGroups(const std::vector<double>& values);
   // warmup_lr_init + t * (base - warmup_lr_init) / warmup_t for t < warmup_t.
   std::vector<double> WarmupLrs(int64_t t) const;
+  bool InWarmup(int64_t t, std::vector<double>& out) const;  // fills out and returns true when t < warmup_t
 
   OptimizerPtr optimizer_;
   bool t_in_epochs_;
   WarmupOptions warmup_;
   std::vector<double> base_values_, warmup_steps_;
+  std::vector<double> buffer_;  // per-step scratch
 };
 
 // The cycle arithmetic shared by cosine, poly and tanh.
@@ -64,20 +74,26 @@ class CosineLRScheduler final : public Scheduler {
  public:
   CosineLRScheduler(OptimizerPtr optimizer, CycleOptions cycle, WarmupOptions warmup = {},
                     bool t_in_epochs = true);
-  std::vector<double> LrAt(int64_t t) const override;
+
+ protected:
+  void ComputeLrs(int64_t t, std::vector<double>& out) const override;
 
  private:
   CycleOptions c_;
+  std::shared_ptr<const CycleTables> tables_;
 };
 
 class PolyLRScheduler final : public Scheduler {
  public:
   PolyLRScheduler(OptimizerPtr optimizer, CycleOptions cycle, double power = 0.5, WarmupOptions warmup = {},
                   bool t_in_epochs = true);
-  std::vector<double> LrAt(int64_t t) const override;
+
+ protected:
+  void ComputeLrs(int64_t t, std::vector<double>& out) const override;
 
  private:
   CycleOptions c_;
+  std::shared_ptr<const CycleTables> tables_;
   double power_;
 };
 
@@ -85,10 +101,13 @@ class TanhLRScheduler final : public Scheduler {
  public:
   TanhLRScheduler(OptimizerPtr optimizer, CycleOptions cycle, double lb = -7.0, double ub = 3.0,
                   WarmupOptions warmup = {}, bool t_in_epochs = true);
-  std::vector<double> LrAt(int64_t t) const override;
+
+ protected:
+  void ComputeLrs(int64_t t, std::vector<double>& out) const override;
 
  private:
   CycleOptions c_;
+  std::shared_ptr<const CycleTables> tables_;
   double lb_, ub_;
 };
 
@@ -97,7 +116,9 @@ class StepLRScheduler final : public Scheduler {
  public:
   StepLRScheduler(OptimizerPtr optimizer, double decay_t, double decay_rate = 1.0,
                   WarmupOptions warmup = {0, 0.0, true}, bool t_in_epochs = true);
-  std::vector<double> LrAt(int64_t t) const override;
+
+ protected:
+  void ComputeLrs(int64_t t, std::vector<double>& out) const override;
 
  private:
   double decay_t_, decay_rate_;
@@ -107,7 +128,9 @@ class MultiStepLRScheduler final : public Scheduler {
  public:
   MultiStepLRScheduler(OptimizerPtr optimizer, std::vector<int64_t> decay_t, double decay_rate = 1.0,
                        WarmupOptions warmup = {0, 0.0, true}, bool t_in_epochs = true);
-  std::vector<double> LrAt(int64_t t) const override;
+
+ protected:
+  void ComputeLrs(int64_t t, std::vector<double>& out) const override;
 
  private:
   std::vector<int64_t> decay_t_;
@@ -128,7 +151,9 @@ class PlateauLRScheduler final : public Scheduler {
  public:
   PlateauLRScheduler(OptimizerPtr optimizer, PlateauOptions options = {}, WarmupOptions warmup = {});
   void Step(int64_t epoch, std::optional<double> metric = std::nullopt) override;
-  std::vector<double> LrAt(int64_t t) const override;
+
+ protected:
+  void ComputeLrs(int64_t t, std::vector<double>& out) const override;
 
  private:
   std::unique_ptr<pytorch::ReduceLROnPlateau> plateau_;
