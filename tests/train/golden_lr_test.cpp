@@ -20,7 +20,14 @@ namespace {
 
 using nlohmann::json;
 
+// Largest relative deviation seen (reported, to show how close to bit-exact the port is).
+double g_max_rel_dev = 0.0;
+size_t g_values_compared = 0, g_values_bit_exact = 0;
+
 bool Close(double got, double want) {
+  ++g_values_compared;
+  if (got == want) ++g_values_bit_exact;
+  if (want != 0.0) g_max_rel_dev = std::max(g_max_rel_dev, std::fabs(got - want) / std::fabs(want));
   if (std::isnan(want)) return std::isnan(got);
   return std::fabs(got - want) <= std::max(1e-12 * std::fabs(want), 1e-15);
 }
@@ -168,7 +175,8 @@ TEST(TrainGoldenLr, EveryCaseOfEveryFileMatches) {
     std::printf("  %s: %zu cases run\n", file.c_str(), n);
     total += n;
   }
-  std::printf("  total: %zu cases, %zu failures\n", total, r.failures.size());
+  std::printf("  total: %zu cases, %zu failures; %zu of %zu values bit-exact, max relative deviation %.3g\n", total,
+              r.failures.size(), g_values_bit_exact, g_values_compared, g_max_rel_dev);
   for (const auto& f : r.failures) ADD_FAILURE() << f;
   EXPECT_GT(total, 0u);
 }
