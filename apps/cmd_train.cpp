@@ -164,9 +164,14 @@ void RunLr(const LrArgs& a, const std::vector<std::string>& extras) {
   } else {
     WriteFile(a.output, text, "--output");
   }
-  if (!a.plot.empty())
-    WriteFile(a.plot, train::RenderSvgPlot(Columns(t), fmt::format("{} {}", name, kwargs.ToJson())),
-              "--plot");
+  if (!a.plot.empty()) {
+    // Momentum (about 0.9) would flatten the LR curves on a shared axis: the plot shows LRs / values only.
+    std::vector<train::PlotSeries> series;
+    for (auto& c : Columns(t)) {
+      if (c.label.rfind("momentum", 0) != 0) series.push_back(std::move(c));
+    }
+    WriteFile(a.plot, train::RenderSvgPlot(series, fmt::format("{} {}", name, kwargs.ToJson())), "--plot");
+  }
 }
 
 }  // namespace
