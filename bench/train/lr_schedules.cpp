@@ -41,6 +41,15 @@ void StepScheduler(benchmark::State& state, Make make) {
   }
 }
 
+// ---- calibration: 10^6 bare std::cos calls (the machine's speed under its current load)
+void BM_Baseline_BareCos(benchmark::State& state) {
+  for (auto _ : state) {
+    double acc = 0.0;
+    for (int64_t i = 0; i < kSteps; ++i) acc += std::cos(static_cast<double>(i) * 1e-6);
+    benchmark::DoNotOptimize(acc);
+  }
+}
+
 // ---- core / closed-form factor schedules
 void BM_Core_Hf_Cosine(benchmark::State& s) { EvalSchedule(s, st::hf::Cosine(10000, kSteps)); }
 void BM_Core_Hf_WsdOneSqrt(benchmark::State& s) {
@@ -190,6 +199,7 @@ void BM_Registry_OneCycleLR_Trace(benchmark::State& state) {
 }  // namespace
 
 #define SK_BENCH(f) BENCHMARK(f)->Unit(benchmark::kMillisecond)
+SK_BENCH(BM_Baseline_BareCos);
 SK_BENCH(BM_Core_Hf_Cosine);
 SK_BENCH(BM_Core_Hf_WsdOneSqrt);
 SK_BENCH(BM_Core_Combinators_WarmupSequenceChain);
