@@ -49,8 +49,12 @@ CyclePosition Locate(double t, const CycleOptions& c, const CycleTables& tab) {
   return {i, t0, t - (t0 * static_cast<double>(i))};
 }
 
-void CheckCycle(const CycleOptions& c, std::string_view where) {
+void CheckCycle(const CycleOptions& c, const WarmupOptions& w, std::string_view where) {
   detail::RequirePositive(c.t_initial, where, "t_initial");
+  // Without warmup_prefix the warmup is part of the first cycle: it must not be longer than the training.
+  detail::Require(w.warmup_prefix || c.cycle_limit != 1 || w.warmup_t <= c.t_initial, where,
+                  "warmup_t ({}) must not exceed t_initial ({}) unless warmup_prefix is set", w.warmup_t,
+                  c.t_initial);
   detail::Require(c.lr_min >= 0, where, "lr_min must be >= 0, got {}", c.lr_min);
   detail::Require(c.cycle_mul > 0, where, "cycle_mul must be > 0, got {}", c.cycle_mul);
   detail::RequireFinite(c.cycle_decay, where, "cycle_decay");
@@ -117,7 +121,7 @@ static double KPow(double x, double k) { return k == 1.0 ? x : std::pow(x, k); }
 CosineLRScheduler::CosineLRScheduler(OptimizerPtr optimizer, CycleOptions cycle, WarmupOptions warmup,
                                      bool t_in_epochs)
     : Scheduler(std::move(optimizer), t_in_epochs, warmup), c_(cycle) {
-  CheckCycle(c_, "CosineLRScheduler");
+  CheckCycle(c_, warmup_, "CosineLRScheduler");
   tables_ = std::make_shared<const CycleTables>(c_);
 }
 
@@ -143,7 +147,7 @@ void CosineLRScheduler::ComputeLrs(int64_t step, std::vector<double>& out) const
 PolyLRScheduler::PolyLRScheduler(OptimizerPtr optimizer, CycleOptions cycle, double power,
                                  WarmupOptions warmup, bool t_in_epochs)
     : Scheduler(std::move(optimizer), t_in_epochs, warmup), c_(cycle), power_(power) {
-  CheckCycle(c_, "PolyLRScheduler");
+  CheckCycle(c_, warmup_, "PolyLRScheduler");
   tables_ = std::make_shared<const CycleTables>(c_);
   detail::RequireFinite(power, "PolyLRScheduler", "power");
 }
@@ -170,7 +174,7 @@ void PolyLRScheduler::ComputeLrs(int64_t step, std::vector<double>& out) const {
 TanhLRScheduler::TanhLRScheduler(OptimizerPtr optimizer, CycleOptions cycle, double lb, double ub,
                                  WarmupOptions warmup, bool t_in_epochs)
     : Scheduler(std::move(optimizer), t_in_epochs, warmup), c_(cycle), lb_(lb), ub_(ub) {
-  CheckCycle(c_, "TanhLRScheduler");
+  CheckCycle(c_, warmup_, "TanhLRScheduler");
   tables_ = std::make_shared<const CycleTables>(c_);
   detail::Require(lb < ub, "TanhLRScheduler", "lb ({}) must be < ub ({})", lb, ub);
   // timm's tanh warms up towards its own value at warmup_t (unless warmup_prefix), not the base value.

@@ -64,6 +64,8 @@ TEST(TrainErrors, WarmupLongerThanTraining) {
       ErrorOf("CosineScheduler",
               R"({"num_warmup_steps": 80, "num_constant_steps": 40, "num_training_steps": 100})"),
       {"num_constant_steps"});
+  ExpectErrorMentions(ErrorOf("CosineLRScheduler", R"({"t_initial": 10, "warmup_t": 20})"),
+                      {"warmup_t", "t_initial"});
   ExpectErrorMentions(ErrorOf("PowerScheduler", R"({"num_warmup_steps": 300, "num_training_steps": 100,
                                                     "a": 1, "b": -0.5, "c": 1})"),
                       {"num_warmup_steps"});
