@@ -1,7 +1,0 @@
-#include <gtest/gtest.h>
-
-namespace schedkit::train {
-const char* ModuleName();
-}
-
-TEST(TrainModule, LinksIntoTheLibrary) { EXPECT_STREQ(schedkit::train::ModuleName(), "train"); }
