@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "schedkit/diffusion/gmm_benchmark.h"
+#include "schedkit/diffusion/schedule_optimizer.h"
 #include "schedkit/diffusion/scheduler.h"
 #include "schedkit/util/error.h"
 
@@ -148,10 +149,48 @@ void AddDiffusionCommands(CLI::App& app) {
       fmt::print("\n");
     }
     if (!found) {
-      std::string labels;
+      std::string labels;  // NOLINT
       for (const auto& s : dif::GmmSamplers()) labels += (labels.empty() ? "" : ", ") + s.label;
       throw Error(fmt::format("--sampler: unknown label '{}'; valid labels: {}", *only, labels));
     }
+  });
+
+  // optimize
+  auto* opt =
+      d->add_subcommand("optimize", "search a sampler's timesteps minimising the GMM trajectory error");
+  auto label = std::make_shared<std::string>("UniPC bh1 o3");
+  auto nfe = std::make_shared<int>(10);
+  auto train_n = std::make_shared<int>(1000);
+  auto passes = std::make_shared<int>(8);
+  opt->add_option("--sampler", *label, "sampler label of the benchmark (deterministic)");
+  opt->add_option("--nfe", *nfe, "number of steps (= NFE)");
+  opt->add_option("--train", *train_n, "training starting states (seed 7)");
+  opt->add_option("--passes", *passes, "coordinate-descent passes");
+  opt->callback([=] {
+    if (*nfe < 1 || *train_n < 1 || *passes < 1)
+      throw Error("--nfe, --train and --passes must be at least 1");
+    const dif::GmmSampler* chosen = nullptr;
+    const auto samplers = dif::GmmSamplers();
+    std::string labels;
+    for (const auto& s : samplers) {
+      labels += (labels.empty() ? "" : ", ") + s.label;
+      if (s.label == *label) chosen = &s;
+    }
+    if (chosen == nullptr)
+      throw Error(fmt::format("--sampler: unknown label '{}'; valid labels: {}", *label, labels));
+    if (chosen->heun) throw Error("--sampler: Heun's NFE is 2 steps - 1; choose a single-evaluation sampler");
+    dif::GmmBenchmark train(*train_n, 2, 7);
+    const dif::ScheduleSearchResult r = dif::OptimizeTimesteps(train, *chosen, *nfe, *passes);
+    dif::GmmBenchmark test(2000);
+    dif::TimestepRequest req;
+    req.timesteps = r.timesteps;
+    const bool ve = chosen->scheduler == "euler";
+    const double before = test.Evaluate(*chosen, *nfe).ode_rmse;
+    const double after = test.OdeRmse(test.Sample(*chosen, req), ve);
+    fmt::print("sampler: {}\nnfe: {}\ntimesteps: [{}]\n", chosen->label, *nfe, fmt::join(r.timesteps, ", "));
+    fmt::print("train ode_rmse: {:.4f} -> {:.4f} ({} evaluations)\n", r.initial_error, r.final_error,
+               r.evaluations);
+    fmt::print("test ode_rmse (2000 states): {:.4f} -> {:.4f}\n", before, after);
   });
 }
 

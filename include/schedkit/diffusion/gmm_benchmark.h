@@ -28,8 +28,10 @@ struct GmmResult {
 
 class GmmBenchmark {
  public:
-  // `num_samples` starting states and `num_true` true samples, drawn from NormalNoise(seed).
-  explicit GmmBenchmark(int num_samples = 2000, int num_true = 20000, uint64_t seed = 0);
+  // `num_samples` starting states and `num_true` true samples, drawn from NormalNoise(seed); the reference
+  // ODE uses `ode_steps` RK4 steps in log sigma.
+  explicit GmmBenchmark(int num_samples = 2000, int num_true = 20000, uint64_t seed = 0,
+                        int ode_steps = 4000);
 
   // Exact VE denoiser D(y, sigma).
   static void Denoise(const double* y, double sigma, double* out);
