@@ -26,7 +26,7 @@ std::vector<float> RunPipeline(Scheduler& s, int steps, std::vector<float> x, fl
   return x;
 }
 
-TEST(CapturedBehaviour, UniPcNanAvoidanceViaSigmaMin) {
+TEST(DiffusionCapturedBehaviour, UniPcNanAvoidanceViaSigmaMin) {
   // diffusers: bh1 (or predict_x0=false) with final_sigmas_type=zero gives NaN on the last step, because
   // B(h) = h is infinite when the final sigma is 0. Reproduced; sigma_min avoids it.
   auto zero = MakeScheduler("unipc", {"solver_type=bh1", "solver_order=3", "final_sigmas_type=zero",
@@ -43,7 +43,7 @@ TEST(CapturedBehaviour, UniPcNanAvoidanceViaSigmaMin) {
   for (float v : RunPipeline(*bh2, 10, {0.3f, -1.2f, 0.7f})) EXPECT_TRUE(std::isfinite(v));
 }
 
-TEST(CapturedBehaviour, FlowMatchShiftsSigmaMinTwice) {
+TEST(DiffusionCapturedBehaviour, FlowMatchShiftsSigmaMinTwice) {
   auto s = MakeScheduler("flow_match_euler", {"shift=3"});
   s->SetTimesteps(10);
   const double shift = 3, N = 1000;
@@ -56,7 +56,7 @@ TEST(CapturedBehaviour, FlowMatchShiftsSigmaMinTwice) {
   EXPECT_EQ(s->sigmas()[10], 0.0f);
 }
 
-TEST(CapturedBehaviour, DpmRoundsKarrasTimesteps) {
+TEST(DiffusionCapturedBehaviour, DpmRoundsKarrasTimesteps) {
   const std::vector<std::string> sd = {"beta_schedule=scaled_linear", "beta_start=0.00085", "beta_end=0.012",
                                        "use_karras_sigmas=true"};
   auto dpm = MakeScheduler("dpmsolver_multistep", sd);
@@ -81,7 +81,7 @@ TEST(CapturedBehaviour, DpmRoundsKarrasTimesteps) {
   EXPECT_EQ(unrounded_truncated, 10);  // int64 cast of the unrounded value
 }
 
-TEST(CapturedBehaviour, ForcedFirstOrderFinalStep) {
+TEST(DiffusionCapturedBehaviour, ForcedFirstOrderFinalStep) {
   // final_sigmas_type=zero forces a first-order last step even with lower_order_final=false and 20 steps;
   // a first-order DPM++ step to sigma 0 returns the data prediction D0 = (x - sigma_t eps)/alpha_t exactly.
   auto s = MakeScheduler("dpmsolver_multistep", {"lower_order_final=false", "solver_order=3"});
@@ -101,7 +101,7 @@ TEST(CapturedBehaviour, ForcedFirstOrderFinalStep) {
   }
 }
 
-TEST(CapturedBehaviour, EulerInitNoiseSigmaDependsOnSpacing) {
+TEST(DiffusionCapturedBehaviour, EulerInitNoiseSigmaDependsOnSpacing) {
   auto lin = MakeScheduler("euler", {"timestep_spacing=linspace"});
   auto lead = MakeScheduler("euler", {"timestep_spacing=leading", "steps_offset=1"});
   lin->SetTimesteps(10);
@@ -112,7 +112,7 @@ TEST(CapturedBehaviour, EulerInitNoiseSigmaDependsOnSpacing) {
   EXPECT_NEAR(lead->init_noise_sigma(), std::sqrt(ml * ml + 1), 1e-5 * ml);
 }
 
-TEST(CapturedBehaviour, HeunInterleavesTimesteps) {
+TEST(DiffusionCapturedBehaviour, HeunInterleavesTimesteps) {
   auto s = MakeScheduler("heun");
   s->SetTimesteps(4);
   ASSERT_EQ(s->timesteps().size(), 7u);  // 2n - 1 step() calls
@@ -122,7 +122,7 @@ TEST(CapturedBehaviour, HeunInterleavesTimesteps) {
   EXPECT_EQ(s->sigmas().back(), 0.0f);
 }
 
-TEST(HandComputed, KarrasAndExponentialRamps) {
+TEST(DiffusionHandComputed, KarrasAndExponentialRamps) {
   const auto k = KarrasSigmas(0.1, 10, 3);
   const double mid =
       std::pow(std::pow(10.0, 1 / 7.0) + 0.5 * (std::pow(0.1, 1 / 7.0) - std::pow(10.0, 1 / 7.0)), 7);
@@ -136,7 +136,7 @@ TEST(HandComputed, KarrasAndExponentialRamps) {
   EXPECT_NEAR(RegularizedIncompleteBeta(0.3, 2, 1), 0.09, 1e-12);
 }
 
-TEST(HandComputed, TimestepSpacings) {
+TEST(DiffusionHandComputed, TimestepSpacings) {
   EXPECT_EQ(DdimTimesteps("leading", 1000, 4, 1), (std::vector<double>{751, 501, 251, 1}));
   EXPECT_EQ(DdimTimesteps("trailing", 1000, 4, 0), (std::vector<double>{999, 749, 499, 249}));
   EXPECT_EQ(DdimTimesteps("linspace", 1000, 4, 0), (std::vector<double>{999, 666, 333, 0}));
@@ -146,7 +146,7 @@ TEST(HandComputed, TimestepSpacings) {
   EXPECT_EQ(RoundHalfEven(3.5), 4.0);
 }
 
-TEST(Invariants, AlphasCumprodDecreasesAndZeroSnrEndsAtZero) {
+TEST(DiffusionInvariants, AlphasCumprodDecreasesAndZeroSnrEndsAtZero) {
   for (const char* sched : {"linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid"}) {
     auto ts = MakeTrainSchedule(sched, 1000, 0.0001, 0.02, false);
     for (size_t i = 1; i < ts.alphas_cumprod.size(); ++i)
@@ -157,7 +157,7 @@ TEST(Invariants, AlphasCumprodDecreasesAndZeroSnrEndsAtZero) {
   }
 }
 
-TEST(Invariants, NormalNoiseIsDeterministicAndStandard) {
+TEST(DiffusionInvariants, NormalNoiseIsDeterministicAndStandard) {
   NormalNoise a(42), b(42), c(43);
   std::vector<float> xa(20000), xb(20000), xc(20000);
   const std::vector<int64_t> shape = {20000};

@@ -19,14 +19,14 @@ std::string ErrorOf(const std::function<void()>& f) {
   return "<no error>";
 }
 
-TEST(ErrorPaths, UnknownSchedulerListsValidNames) {
+TEST(DiffusionErrorPaths, UnknownSchedulerListsValidNames) {
   const std::string m = ErrorOf([] { MakeScheduler("dpm++2m"); });
   EXPECT_NE(m.find("unknown scheduler 'dpm++2m'"), std::string::npos) << m;
   EXPECT_NE(m.find("dpmsolver_multistep"), std::string::npos) << m;
   EXPECT_NE(m.find("UniPCMultistepScheduler"), std::string::npos) << m;
 }
 
-TEST(ErrorPaths, UnknownConfigKeyListsValidKeys) {
+TEST(DiffusionErrorPaths, UnknownConfigKeyListsValidKeys) {
   const std::string m = ErrorOf([] { MakeScheduler("euler", {"use_karas_sigmas=true"}); });
   EXPECT_NE(m.find("use_karas_sigmas"), std::string::npos) << m;
   EXPECT_NE(m.find("use_karras_sigmas"), std::string::npos) << m;  // listed among the valid keys
@@ -37,7 +37,7 @@ TEST(ErrorPaths, UnknownConfigKeyListsValidKeys) {
   EXPECT_NE(ErrorOf([] { MakeScheduler("ddim", {"no_equals_sign"}); }).find("key=value"), std::string::npos);
 }
 
-TEST(ErrorPaths, StepCountZeroOrAboveTrainingTimesteps) {
+TEST(DiffusionErrorPaths, StepCountZeroOrAboveTrainingTimesteps) {
   for (const char* name : {"ddim", "ddpm", "euler", "heun", "dpmsolver_multistep", "unipc", "deis", "lcm",
                            "flow_match_euler", "euler_ancestral", "dpmsolver_singlestep"}) {
     auto s = MakeScheduler(name);
@@ -46,7 +46,7 @@ TEST(ErrorPaths, StepCountZeroOrAboveTrainingTimesteps) {
   }
 }
 
-TEST(ErrorPaths, CustomSigmasMustDecrease) {
+TEST(DiffusionErrorPaths, CustomSigmasMustDecrease) {
   auto s = MakeScheduler("euler");
   TimestepRequest r;
   r.sigmas = std::vector<double>{14.6, 3.0, 5.0, 0.0};
@@ -59,7 +59,7 @@ TEST(ErrorPaths, CustomSigmasMustDecrease) {
   EXPECT_NE(ErrorOf([&] { d->SetTimesteps(t); }).find("strictly decreasing"), std::string::npos);
 }
 
-TEST(ErrorPaths, ShapeMismatchBetweenModelOutputAndSample) {
+TEST(DiffusionErrorPaths, ShapeMismatchBetweenModelOutputAndSample) {
   auto s = MakeScheduler("dpmsolver_multistep");
   s->SetTimesteps(4);
   std::vector<float> x(6, 0.1f), mo(6, 0.0f);
@@ -74,7 +74,7 @@ TEST(ErrorPaths, ShapeMismatchBetweenModelOutputAndSample) {
             std::string::npos);
 }
 
-TEST(ErrorPaths, NanInModelOutputNamesTheStepUnlessAllowed) {
+TEST(DiffusionErrorPaths, NanInModelOutputNamesTheStepUnlessAllowed) {
   auto s = MakeScheduler("euler");
   s->SetTimesteps(5);
   const std::vector<int64_t> shape = {4};
@@ -93,7 +93,7 @@ TEST(ErrorPaths, NanInModelOutputNamesTheStepUnlessAllowed) {
   EXPECT_TRUE(std::isnan(x[3]));
 }
 
-TEST(ErrorPaths, ProtocolMisuse) {
+TEST(DiffusionErrorPaths, ProtocolMisuse) {
   auto s = MakeScheduler("ddim");
   std::vector<float> x(2), mo(2);
   const std::vector<int64_t> shape = {2};

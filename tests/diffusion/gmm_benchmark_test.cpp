@@ -11,7 +11,7 @@
 namespace schedkit::diffusion {
 namespace {
 
-TEST(GmmBenchmark, DenoiserLimits) {
+TEST(DiffusionGmmBenchmark, DenoiserLimits) {
   double y[2] = {0.7, -0.3}, d[2];
   GmmBenchmark::Denoise(y, 1e6, d);  // sigma -> infinity: the mixture mean
   EXPECT_NEAR(d[0], 0.3 * -2 + 0.3 * 2, 1e-6);
@@ -28,7 +28,7 @@ TEST(GmmBenchmark, DenoiserLimits) {
   EXPECT_NEAR(d[1], 2.5 + 0.04 / 0.05 * 0.1, 1e-6);
 }
 
-TEST(GmmBenchmark, OdeEndpointOfAFarPointConvergesAndIsDeterministic) {
+TEST(DiffusionGmmBenchmark, OdeEndpointOfAFarPointConvergesAndIsDeterministic) {
   double a[2], b[2];
   GmmOdeEndpoint(3.0, 1.0, 14.6, 1e-4, 500, a);
   GmmOdeEndpoint(3.0, 1.0, 14.6, 1e-4, 2000, b);
@@ -36,7 +36,7 @@ TEST(GmmBenchmark, OdeEndpointOfAFarPointConvergesAndIsDeterministic) {
   EXPECT_NEAR(a[1], b[1], 1e-5);
 }
 
-TEST(GmmBenchmark, EpsModelMatchesDenoiserAtIntegerTimesteps) {
+TEST(DiffusionGmmBenchmark, EpsModelMatchesDenoiserAtIntegerTimesteps) {
   GmmBenchmark b(4, 10, 0, 50);
   const std::vector<int64_t> shape = {1, 2};
   std::vector<float> x = {0.4f, -1.1f}, out(2);
@@ -48,7 +48,7 @@ TEST(GmmBenchmark, EpsModelMatchesDenoiserAtIntegerTimesteps) {
   EXPECT_NEAR(out[1], (x[1] - std::sqrt(a) * d[1]) / std::sqrt(1 - a), 1e-5);
 }
 
-TEST(GmmBenchmark, ErrorsShrinkWithNfeForDeterministicSamplers) {
+TEST(DiffusionGmmBenchmark, ErrorsShrinkWithNfeForDeterministicSamplers) {
   GmmBenchmark b(200, 2000, 3, 800);
   for (const auto& s : GmmSamplers()) {
     if (s.label != "DPM++ 2M" && s.label != "UniPC bh1 o3") continue;
@@ -62,7 +62,7 @@ TEST(GmmBenchmark, ErrorsShrinkWithNfeForDeterministicSamplers) {
   EXPECT_FALSE(b.Evaluate(GmmSamplers()[3], 4).reachable);  // Heun: odd NFE only
 }
 
-TEST(ScheduleOptimizer, NeverWorsensTheTrainingErrorAndKeepsAValidSchedule) {
+TEST(DiffusionScheduleOptimizer, NeverWorsensTheTrainingErrorAndKeepsAValidSchedule) {
   GmmBenchmark train(60, 2, 11, 400);
   const GmmSampler dpm = GmmSamplers()[4];  // DPM++ 2M
   const ScheduleSearchResult r = OptimizeTimesteps(train, dpm, 4, /*max_passes=*/1);

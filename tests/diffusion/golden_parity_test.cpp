@@ -188,9 +188,9 @@ CaseResult RunCase(const json& c) {
   return r;
 }
 
-class TrajectoryFile : public ::testing::TestWithParam<std::string> {};
+class DiffusionTrajectoryFile : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(TrajectoryFile, EveryCaseMatchesDiffusers) {
+TEST_P(DiffusionTrajectoryFile, EveryCaseMatchesDiffusers) {
   SCHEDKIT_REQUIRE_GOLDEN(dir);
   const json doc = LoadJson(dir + "/" + GetParam());
   ASSERT_TRUE(doc.contains("cases")) << GetParam() << " has no cases array";
@@ -226,7 +226,7 @@ TEST_P(TrajectoryFile, EveryCaseMatchesDiffusers) {
   EXPECT_EQ(run, static_cast<int>(cases.size()));
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, TrajectoryFile,
+INSTANTIATE_TEST_SUITE_P(DiffusionGolden, DiffusionTrajectoryFile,
                          ::testing::Values("ddim.json", "ddpm.json", "euler.json", "euler_ancestral.json",
                                            "heun.json", "dpmsolver_multistep.json",
                                            "dpmsolver_singlestep.json", "deis.json", "unipc.json", "lcm.json",

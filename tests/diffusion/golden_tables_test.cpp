@@ -13,7 +13,7 @@
 namespace schedkit::diffusion::testing {
 namespace {
 
-TEST(GoldenTrainSchedules, BetasAndAlphasCumprodMatch) {
+TEST(DiffusionGoldenTrainSchedules, BetasAndAlphasCumprodMatch) {
   SCHEDKIT_REQUIRE_GOLDEN(dir);
   const json doc = LoadJson(dir + "/train_schedules.json");
   ASSERT_TRUE(doc.contains("schedules") && !doc["schedules"].empty())
@@ -58,7 +58,7 @@ TEST(GoldenTrainSchedules, BetasAndAlphasCumprodMatch) {
   std::printf("[ parity ] train_schedules.json: %d schedules checked\n", run);
 }
 
-TEST(GoldenGuidance, CfgCombineRescaleAndWeightSchedules) {
+TEST(DiffusionGoldenGuidance, CfgCombineRescaleAndWeightSchedules) {
   SCHEDKIT_REQUIRE_GOLDEN(dir);
   const json doc = LoadJson(dir + "/guidance.json");
   ASSERT_TRUE(doc.contains("cfg_combine")) << "guidance.json has no cfg_combine";
@@ -94,7 +94,7 @@ TEST(GoldenGuidance, CfgCombineRescaleAndWeightSchedules) {
               rescale_cases, curves);
 }
 
-TEST(GoldenDiscrete, KappaSchedulesAndFirstHittingTimes) {
+TEST(DiffusionGoldenDiscrete, KappaSchedulesAndFirstHittingTimes) {
   SCHEDKIT_REQUIRE_GOLDEN(dir);
   const json doc = LoadJson(dir + "/discrete.json");
   const std::vector<double> t = FlatD(doc.at("kappa_grid_t"));
@@ -126,7 +126,7 @@ TEST(GoldenDiscrete, KappaSchedulesAndFirstHittingTimes) {
               got.size());
 }
 
-TEST(GoldenAys, PublishedListsAndLogLinearInterpolation) {
+TEST(DiffusionGoldenAys, PublishedListsAndLogLinearInterpolation) {
   SCHEDKIT_REQUIRE_GOLDEN(dir);
   const json doc = LoadJson(dir + "/ays.json");
   int lists = 0, interp = 0;
