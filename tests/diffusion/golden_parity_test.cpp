@@ -226,6 +226,18 @@ TEST_P(DiffusionTrajectoryFile, EveryCaseMatchesDiffusers) {
   EXPECT_EQ(run, static_cast<int>(cases.size()));
 }
 
+// The runner itself: a case naming a scheduler class we do not know is an error, never a silent skip.
+TEST(DiffusionGoldenRunner, UnknownSchedulerIdFails) {
+  json c = {{"id", "x/0/n1"}, {"scheduler_class", "KDPM2DiscreteScheduler"}, {"config", json::object()}};
+  try {
+    RunCase(c);
+    FAIL() << "an unknown scheduler id was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown scheduler 'KDPM2DiscreteScheduler'"), std::string::npos)
+        << e.what();
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(DiffusionGolden, DiffusionTrajectoryFile,
                          ::testing::Values("ddim.json", "ddpm.json", "euler.json", "euler_ancestral.json",
                                            "heun.json", "dpmsolver_multistep.json",
