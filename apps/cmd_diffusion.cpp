@@ -160,7 +160,7 @@ void AddDiffusionCommands(CLI::App& app) {
       d->add_subcommand("optimize", "search a sampler's timesteps minimising the GMM trajectory error");
   auto label = std::make_shared<std::string>("UniPC bh1 o3");
   auto nfe = std::make_shared<int>(10);
-  auto train_n = std::make_shared<int>(1000);
+  auto train_n = std::make_shared<int>(2000);
   auto passes = std::make_shared<int>(8);
   opt->add_option("--sampler", *label, "sampler label of the benchmark (deterministic)");
   opt->add_option("--nfe", *nfe, "number of steps (= NFE)");

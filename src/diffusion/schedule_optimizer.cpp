@@ -1,6 +1,7 @@
 // Coordinate-descent search over integer timesteps minimising the GMM trajectory error.
 #include "schedkit/diffusion/schedule_optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "schedkit/util/error.h"
@@ -8,7 +9,7 @@
 namespace schedkit::diffusion {
 
 ScheduleSearchResult OptimizeTimesteps(const GmmBenchmark& train, const GmmSampler& sampler, int steps,
-                                       int max_passes) {
+                                       int max_passes, double clip_distance) {
   if (sampler.stochastic)
     throw Error("schedule optimisation needs a deterministic sampler, got " + sampler.label);
   auto s = MakeScheduler(sampler.scheduler, sampler.overrides);
@@ -20,7 +21,16 @@ ScheduleSearchResult OptimizeTimesteps(const GmmBenchmark& train, const GmmSampl
     TimestepRequest req;
     req.timesteps = ts;
     ++r.evaluations;
-    const double e = train.OdeRmse(train.Sample(sampler, req), euler_family);
+    const std::vector<float> x = train.Sample(sampler, req);
+    const std::vector<double>& ref = train.Reference(euler_family);
+    double acc = 0;
+    for (int i = 0; i < train.num_samples(); ++i) {
+      double d2 = (x[2 * i] - ref[2 * i]) * (x[2 * i] - ref[2 * i]) +
+                  (x[2 * i + 1] - ref[2 * i + 1]) * (x[2 * i + 1] - ref[2 * i + 1]);
+      if (clip_distance > 0) d2 = std::min(d2, clip_distance * clip_distance);
+      acc += d2;
+    }
+    const double e = std::sqrt(acc / train.num_samples());
     return std::isfinite(e) ? e : 1e300;
   };
   double best = error(r.timesteps);

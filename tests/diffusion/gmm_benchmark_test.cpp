@@ -74,6 +74,9 @@ TEST(DiffusionScheduleOptimizer, NeverWorsensTheTrainingErrorAndKeepsAValidSched
   EXPECT_GE(r.timesteps.back(), 0);
   EXPECT_GT(r.evaluations, 1);
   EXPECT_THROW(OptimizeTimesteps(train, GmmSamplers().back(), 4), Error);  // stochastic DDPM
+  const ScheduleSearchResult robust = OptimizeTimesteps(train, dpm, 4, 1, /*clip_distance=*/0.3);
+  EXPECT_LE(robust.final_error, robust.initial_error);
+  EXPECT_LE(robust.initial_error, r.initial_error + 1e-12);  // clipping can only lower the loss
 }
 
 }  // namespace
