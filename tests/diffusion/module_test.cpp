@@ -1,7 +1,0 @@
-#include <gtest/gtest.h>
-
-namespace schedkit::diffusion {
-const char* ModuleName();
-}
-
-TEST(DiffusionModule, LinksIntoTheLibrary) { EXPECT_STREQ(schedkit::diffusion::ModuleName(), "diffusion"); }
