@@ -1,5 +1,5 @@
-// schedule() cost with a deep queue: 10,000 waiting and about 1,000 running requests (batch cap 1,024, enough KV
-// for all of them), per policy. Each benchmark iteration is one Schedule() call (timed) followed by the
+// schedule() cost with a deep queue: 10,000 waiting and about 1,000 running requests (batch cap 1,024, enough
+// KV for all of them), per policy. Each benchmark iteration is one Schedule() call (timed) followed by the
 // UpdateFromOutput() that completes it (not timed).
 #include <benchmark/benchmark.h>
 
@@ -25,7 +25,8 @@ void BM_Schedule(benchmark::State& state, const char* policy) {
       spec.id = id++;
       spec.arrival_time = now;
       spec.prompt_tokens = 64;
-      spec.output_tokens = 50'000'000;  // nobody finishes during the benchmark (and it fits the KV cache alone)
+      spec.output_tokens =
+          50'000'000;  // nobody finishes during the benchmark (and it fits the KV cache alone)
       spec.client = static_cast<ClientId>(id % 16);
       s.AddRequest(spec, now);
     }

@@ -2,12 +2,12 @@
 // a model. Run (the target is bench_<stem>):
 //   ./build/release/bench/sim/bench_bench_execution_model --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only
+#include "schedkit/sim/execution_model.h"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <vector>
-
-#include "schedkit/sim/execution_model.h"
 
 namespace schedkit::sim {
 namespace {

@@ -47,13 +47,13 @@ int main(int argc, char** argv) {
   }
   const sim::ModelSpec& model = sim::FindModel("Qwen2-7B");
   const sim::GpuSpec& gpu = sim::FindGpu("a30");
-  // Vidur's reference runs dropped mlp.csv rows with any empty timing, and its random forests stay flat beyond the
-  // profiled grid (A30 decode attention stops at batch 48).
+  // Vidur's reference runs dropped mlp.csv rows with any empty timing, and its random forests stay flat
+  // beyond the profiled grid (A30 decode attention stops at batch 48).
   sim::ExecutionModelOptions eo;
   eo.drop_incomplete_rows = argc > 2 ? std::string(argv[2]).find("rows") != std::string::npos : true;
   eo.clamp_to_profile = argc > 2 ? std::string(argv[2]).find("clamp") != std::string::npos : true;
-  fmt::print("execution model options: drop_incomplete_rows={} clamp_to_profile={}\n", eo.drop_incomplete_rows,
-             eo.clamp_to_profile);
+  fmt::print("execution model options: drop_incomplete_rows={} clamp_to_profile={}\n",
+             eo.drop_incomplete_rows, eo.clamp_to_profile);
   auto exec = sim::MakeExecutionModel(model, gpu, 1, eo);
   fmt::print("{:<27} {:>7} | {:>23} | {:>23} | {:>23} | {:>23} | {:>9}\n", "run", "wall s",
              "TTFT p50 ours/vidur %", "TTFT p90 ours/vidur %", "E2E p50 ours/vidur %", "E2E p90 ours/vidur %",
@@ -98,13 +98,14 @@ int main(int argc, char** argv) {
     };
     fmt::print("{:<27} {:>7.3f} | {:>23} | {:>23} | {:>23} | {:>23} | {:>9.1f}\n", run.name, s.wall_seconds,
                fmt_cell(cells[0]), fmt_cell(cells[1]), fmt_cell(cells[2]), fmt_cell(cells[3]), worst);
-    fmt::print("{:<27} {:>7} | TBT/req p50 {:>11} | TBT/req p90 {:>11} | TBT/tok p50 {:>11} | TBT/tok p90 {:>11} |"
-               " makespan {:.1f}/{:.1f}\n",
-               "", "", fmt::format("{:+.1f}%", Pct(cells[4].ours, cells[4].theirs)),
-               fmt::format("{:+.1f}%", Pct(cells[5].ours, cells[5].theirs)),
-               fmt::format("{:+.1f}%", Pct(cells[6].ours, cells[6].theirs)),
-               fmt::format("{:+.1f}%", Pct(cells[7].ours, cells[7].theirs)), s.makespan,
-               ref["makespan_s"].get<double>());
+    fmt::print(
+        "{:<27} {:>7} | TBT/req p50 {:>11} | TBT/req p90 {:>11} | TBT/tok p50 {:>11} | TBT/tok p90 {:>11} |"
+        " makespan {:.1f}/{:.1f}\n",
+        "", "", fmt::format("{:+.1f}%", Pct(cells[4].ours, cells[4].theirs)),
+        fmt::format("{:+.1f}%", Pct(cells[5].ours, cells[5].theirs)),
+        fmt::format("{:+.1f}%", Pct(cells[6].ours, cells[6].theirs)),
+        fmt::format("{:+.1f}%", Pct(cells[7].ours, cells[7].theirs)), s.makespan,
+        ref["makespan_s"].get<double>());
   }
   fmt::print("worst relative difference over all runs and p50/p90 of TTFT, E2E, TBT: {:.1f}%\n", worst_all);
   return 0;

@@ -1,12 +1,25 @@
 #include "schedkit/sim/quantile_sketch.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace schedkit::sim {
+namespace {
 
-QuantileSketch::QuantileSketch(double relative_accuracy)
-    : gamma_((1 + relative_accuracy) / (1 - relative_accuracy)), log_gamma_(std::log(gamma_)) {}
+constexpr int kShift = 52 - QuantileSketch::kMantissaBits;
+
+// For positive doubles the bit pattern is monotonic in the value: its top bits are the bucket.
+int64_t BucketOf(double value) { return static_cast<int64_t>(std::bit_cast<uint64_t>(value) >> kShift); }
+
+// Geometric midpoint of a bucket's range [lo, hi).
+double BucketValue(int64_t bucket) {
+  const double lo = std::bit_cast<double>(static_cast<uint64_t>(bucket) << kShift);
+  const double hi = std::bit_cast<double>(static_cast<uint64_t>(bucket + 1) << kShift);
+  return std::sqrt(lo * hi);
+}
+
+}  // namespace
 
 void QuantileSketch::Add(double value) {
   if (count_ == 0) {
@@ -21,7 +34,7 @@ void QuantileSketch::Add(double value) {
     ++zeros_;
     return;
   }
-  const auto index = static_cast<int64_t>(std::ceil(std::log(value) / log_gamma_));
+  const int64_t index = BucketOf(value);
   if (buckets_.empty()) {
     offset_ = index;
     buckets_.assign(1, 0);
@@ -42,10 +55,7 @@ double QuantileSketch::Quantile(double q) const {
   for (size_t i = 0; i < buckets_.size(); ++i) {
     seen += buckets_[i];
     if (seen > rank) {
-      // Bucket i covers (gamma^(k-1), gamma^k]: its midpoint in relative terms.
-      const double k = static_cast<double>(offset_ + static_cast<int64_t>(i));
-      const double v = 2.0 * std::exp(k * log_gamma_) / (1.0 + gamma_);
-      return std::clamp(v, min_, max_);
+      return std::clamp(BucketValue(offset_ + static_cast<int64_t>(i)), min_, max_);
     }
   }
   return max_;

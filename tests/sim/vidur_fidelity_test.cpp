@@ -87,14 +87,15 @@ TEST_P(VidurFidelity, WithinTenPercentOfVidur) {
 
 INSTANTIATE_TEST_SUITE_P(
     ReferenceRuns, VidurFidelity,
-    ::testing::Values(ReferenceRun{"code2000_tsf1_sarathi", "splitwise_code_first2000.csv", 1, "sarathi"},
-                      ReferenceRun{"code2000_tsf1_vllm", "splitwise_code_first2000.csv", 1, "vllm"},
-                      ReferenceRun{"code2000_tsf2_sarathi", "splitwise_code_first2000.csv", 2, "sarathi"},
-                      ReferenceRun{"code2000_tsf2_vllm", "splitwise_code_first2000.csv", 2, "vllm"},
-                      ReferenceRun{"arxiv1000_rate1.4_sarathi", "arxiv1000_poisson_rate1.4.csv", 1, "sarathi"},
-                      ReferenceRun{"arxiv1000_rate1.4_vllm", "arxiv1000_poisson_rate1.4.csv", 1, "vllm"},
-                      ReferenceRun{"arxiv1000_rate2.8_sarathi", "arxiv1000_poisson_rate2.8.csv", 1, "sarathi"},
-                      ReferenceRun{"arxiv1000_rate2.8_vllm", "arxiv1000_poisson_rate2.8.csv", 1, "vllm"}),
+    ::testing::Values(
+        ReferenceRun{"code2000_tsf1_sarathi", "splitwise_code_first2000.csv", 1, "sarathi"},
+        ReferenceRun{"code2000_tsf1_vllm", "splitwise_code_first2000.csv", 1, "vllm"},
+        ReferenceRun{"code2000_tsf2_sarathi", "splitwise_code_first2000.csv", 2, "sarathi"},
+        ReferenceRun{"code2000_tsf2_vllm", "splitwise_code_first2000.csv", 2, "vllm"},
+        ReferenceRun{"arxiv1000_rate1.4_sarathi", "arxiv1000_poisson_rate1.4.csv", 1, "sarathi"},
+        ReferenceRun{"arxiv1000_rate1.4_vllm", "arxiv1000_poisson_rate1.4.csv", 1, "vllm"},
+        ReferenceRun{"arxiv1000_rate2.8_sarathi", "arxiv1000_poisson_rate2.8.csv", 1, "sarathi"},
+        ReferenceRun{"arxiv1000_rate2.8_vllm", "arxiv1000_poisson_rate2.8.csv", 1, "vllm"}),
     [](const ::testing::TestParamInfo<ReferenceRun>& info) {
       std::string name = info.param.name;
       for (char& ch : name) {

@@ -10,17 +10,17 @@ namespace schedkit::sim {
 
 class QuantileSketch {
  public:
-  explicit QuantileSketch(double relative_accuracy = 0.001);
+  static constexpr int kMantissaBits = 10;
+  QuantileSketch() = default;
   void Add(double value);
   int64_t count() const { return count_; }
   double min() const { return min_; }
   double max() const { return max_; }
   double mean() const { return count_ ? sum_ / static_cast<double>(count_) : 0.0; }
-  // q in [0, 1]; within relative_accuracy of an exact order statistic. 0 when empty.
+  // q in [0, 1]; within 0.05 % of an exact order statistic. 0 when empty.
   double Quantile(double q) const;
 
  private:
-  double gamma_, log_gamma_;
   int64_t offset_ = 0;  // bucket index of buckets_[0]
   std::vector<int64_t> buckets_;
   int64_t zeros_ = 0;  // values <= 0 (a token at the same instant as the previous one)
