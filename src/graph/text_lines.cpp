@@ -25,6 +25,7 @@ std::vector<std::string_view> SplitWords(std::string_view line) {
 
 bool LineReader::Next(std::string& line) {
   if (!std::getline(in_, line)) return false;
+  if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
   ++line_;
   return true;
 }

@@ -1,0 +1,186 @@
+// Job shop: reader, bounds, validator, dispatching rules, tabu search.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "schedkit/graph/jssp_instance.h"
+#include "schedkit/graph/jssp_rules.h"
+#include "schedkit/graph/jssp_tabu.h"
+#include "schedkit/util/error.h"
+#include "shared_data.h"
+
+namespace schedkit::graph {
+namespace {
+
+using testing::SharedPath;
+
+template <typename Fn>
+std::string ErrorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+JsspInstance FromText(const std::string& text) {
+  std::istringstream in(text);
+  return ParseJsspInstance(in, "inst.txt");
+}
+
+// Two jobs, two machines: J0 = (M0,3)(M1,2), J1 = (M1,4)(M0,1). Optimum 5: J1 on M1 at 0..4 would delay
+// J0's second op to 4..6, so M1 must run J0 first? Hand check below.
+const char* kTiny = "2 2\n0 3 1 2\n1 4 0 1\n";
+
+TEST(JsspReader, ParsesAndComputesTheTrivialBound) {
+  const JsspInstance inst = FromText(kTiny);
+  EXPECT_EQ(inst.num_jobs, 2);
+  EXPECT_EQ(inst.num_machines, 2);
+  EXPECT_EQ(inst.machine[inst.Op(1, 0)], 1);
+  EXPECT_EQ(inst.proc[inst.Op(1, 1)], 1);
+  EXPECT_EQ(inst.TrivialLowerBound(), 6);  // machine 1 load 2 + 4, job 0 length 5
+}
+
+TEST(JsspReader, RejectsMalformedInstancesWithFileAndLine) {
+  EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2\n1 4 2 1\n"); }),
+            "inst.txt:3: job 1 operation 1: machine index 2 out of range 0..1");
+  EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2\n1 4 0\n"); }),
+            "inst.txt:3: job 1 lists 3 numbers, expected 4 (2 machine/time pairs)");
+  EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2\n"); }), "inst.txt: expected 2 job lines, found 1");
+  EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 x\n1 4 0 1\n"); }),
+            "inst.txt:2: expected an integer processing time, found 'x'");
+  EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 -2\n1 4 0 1\n"); }),
+            "inst.txt:2: job 0 operation 1: negative processing time -2");
+  EXPECT_EQ(ErrorOf([] { FromText("2\n"); }), "inst.txt:1: expected '<n_jobs> <n_machines>'");
+  EXPECT_EQ(ErrorOf([] { FromText("1 1\n0 3\n0 3\n"); }),
+            "inst.txt:3: unexpected data after the 1 job lines");
+}
+
+TEST(JsspValidator, CatchesOrderAndOverlapViolations) {
+  const JsspInstance inst = FromText(kTiny);
+  JsspSchedule ok;
+  ok.start = {0, 4, 0, 4};  // J0: M0 0..3, M1 4..6; J1: M1 0..4, M0 4..5
+  ok.makespan = 6;
+  EXPECT_TRUE(FindJsspViolations(inst, ok).empty());
+  JsspSchedule order = ok;
+  order.start[1] = 2;  // J0 op1 before op0 ends, and overlapping J1 on M1
+  order.makespan = 5;
+  EXPECT_EQ(FindJsspViolations(inst, order).size(), 2u);
+  JsspSchedule span = ok;
+  span.makespan = 5;
+  EXPECT_THROW(ValidateJsspSchedule(inst, span), Error);
+}
+
+TEST(JsspRules, GifflerThompsonByHand) {
+  const JsspInstance inst = FromText(kTiny);
+  // Step 1: earliest completion is J0 on M0 (3) -> M0 conflict set {J0}. Then J1 on M1 ends 4 (vs J0's
+  // 3+2=5): M1 conflict {J0 (est 3), J1 (est 0)}. SPT picks J0's op (2) -> J1 on M1 at 5..9 -> 10.
+  // LPT picks J1 (4) -> J0 on M1 at 4..6, J1 on M0 at 4..5 -> 6.
+  const JsspSchedule spt = ScheduleByRule(inst, DispatchRule::kSpt);
+  const JsspSchedule lpt = ScheduleByRule(inst, DispatchRule::kLpt);
+  EXPECT_TRUE(FindJsspViolations(inst, spt).empty());
+  EXPECT_TRUE(FindJsspViolations(inst, lpt).empty());
+  EXPECT_EQ(spt.makespan, 10);
+  EXPECT_EQ(lpt.makespan, 6);
+}
+
+TEST(JsspRules, NamesParseAndUnknownOnesListTheValidOnes) {
+  EXPECT_EQ(ParseDispatchRule("FDD/MWKR"), DispatchRule::kFddMwkr);
+  EXPECT_EQ(ParseDispatchRule("mwkr"), DispatchRule::kMwkr);
+  EXPECT_EQ(ErrorOf([] { ParseDispatchRule("edd"); }),
+            "unknown dispatching rule 'edd' (valid: spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr)");
+}
+
+TEST(JsspRules, EveryRuleIsValidOnEverySharedInstance) {
+  const std::string dir = SharedPath("data/jssp/instances");
+  SCHEDKIT_REQUIRE_SHARED(dir);
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const JsspInstance inst = ReadJsspInstance(entry.path().string());
+    if (inst.num_ops() > 400) continue;  // keep the test fast; the CLI bench covers the large ones
+    for (auto rule : AllDispatchRules()) {
+      const JsspSchedule s = ScheduleByRule(inst, rule);
+      const auto v = FindJsspViolations(inst, s);
+      ASSERT_TRUE(v.empty()) << inst.name << " " << DispatchRuleName(rule) << ": " << v[0];
+      EXPECT_GE(s.makespan, inst.TrivialLowerBound());
+    }
+    ++count;
+  }
+  EXPECT_GT(count, 60);
+}
+
+TEST(JsspBounds, ReadsTheSharedTable) {
+  const std::string path = SharedPath("data/jssp/bounds.csv");
+  SCHEDKIT_REQUIRE_SHARED(path);
+  const auto b = ReadJsspBounds(path);
+  EXPECT_EQ(b.size(), 218u);
+  EXPECT_EQ(b.at("ft10").ub, 930);
+  EXPECT_TRUE(b.at("ft10").optimal);
+  EXPECT_EQ(b.at("abz8").ub, 667);
+  EXPECT_GT(b.at("ta41").cpsat600_ub, b.at("ta41").ub - 1);
+}
+
+TEST(JsspTabu, FindsTheFt06OptimumAndStopsAtTheBound) {
+  const std::string path = SharedPath("data/jssp/instances/ft06.txt");
+  SCHEDKIT_REQUIRE_SHARED(path);
+  const JsspInstance inst = ReadJsspInstance(path);
+  const JsspSchedule start = ScheduleByRule(inst, DispatchRule::kMwkr);
+  TabuOptions o;
+  o.time_limit_s = 10;
+  o.max_iterations = 20000;
+  o.lower_bound = 55;
+  const TabuResult r = TabuSearch(inst, start, o);
+  EXPECT_TRUE(FindJsspViolations(inst, r.best).empty());
+  EXPECT_EQ(r.best.makespan, 55);
+  EXPECT_EQ(r.stopped_by, "lower bound reached");
+  EXPECT_EQ(r.initial_makespan, start.makespan);
+}
+
+TEST(JsspTabu, DeterministicForASeedUnderAnIterationLimit) {
+  const std::string path = SharedPath("data/jssp/instances/la16.txt");
+  SCHEDKIT_REQUIRE_SHARED(path);
+  const JsspInstance inst = ReadJsspInstance(path);
+  const JsspSchedule start = ScheduleByRule(inst, DispatchRule::kFddMwkr);
+  TabuOptions o;
+  o.time_limit_s = 60;
+  o.max_iterations = 3000;
+  o.seed = 11;
+  const TabuResult a = TabuSearch(inst, start, o);
+  const TabuResult b = TabuSearch(inst, start, o);
+  EXPECT_EQ(a.stopped_by == "iteration limit" || a.stopped_by == "lower bound reached", true) << a.stopped_by;
+  EXPECT_EQ(a.best.start, b.best.start);
+  EXPECT_EQ(a.iterations, b.iterations);
+  EXPECT_LE(a.best.makespan, start.makespan);
+  EXPECT_GE(a.best.makespan, 945);  // la16 optimum
+  EXPECT_TRUE(FindJsspViolations(inst, a.best).empty());
+}
+
+TEST(JsspTabu, RejectsBadLimits) {
+  const JsspInstance inst = FromText(kTiny);
+  const JsspSchedule s = ScheduleByRule(inst, DispatchRule::kLpt);
+  TabuOptions o;
+  o.time_limit_s = 0;
+  EXPECT_EQ(ErrorOf([&] { TabuSearch(inst, s, o); }), "the time limit must be > 0 s, got 0");
+  o.time_limit_s = -1;
+  EXPECT_THROW(TabuSearch(inst, s, o), Error);
+  o.time_limit_s = 1;
+  o.max_iterations = 0;
+  EXPECT_THROW(TabuSearch(inst, s, o), Error);
+  JsspSchedule bad = s;
+  bad.start[1] = 0;
+  o.max_iterations = 10;
+  EXPECT_THROW(TabuSearch(inst, bad, o), Error);
+}
+
+TEST(JsspTabu, ScheduleFromOrdersRejectsACycle) {
+  const JsspInstance inst = FromText(kTiny);
+  // M0: J1's op (3) before J0's op (0); M1: J0's op (1)... J1 op1 needs J1 op0 on M1 after J0 op1 which
+  // needs J0 op0 on M0 after J1 op1: a cycle.
+  EXPECT_THROW(ScheduleFromOrders(inst, {{3, 0}, {1, 2}}), Error);
+  EXPECT_EQ(ScheduleFromOrders(inst, {{0, 3}, {2, 1}}).makespan, 6);
+}
+
+}  // namespace
+}  // namespace schedkit::graph
