@@ -9,6 +9,7 @@
 #include "schedkit/graph/ds3_format.h"
 #include "schedkit/graph/jssp_bench.h"
 #include "schedkit/graph/list_scheduling.h"
+#include "schedkit/graph/soc_sim.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::cli {
@@ -80,6 +81,7 @@ struct JsspSolveArgs {
   long long iterations = -1;
   std::uint64_t seed = 1;
   long long lower_bound = 0;
+  int stall = 0;
   bool no_tabu = false;
 };
 
@@ -110,6 +112,7 @@ void RunJsspSolve(const JsspSolveArgs& a) {
     o.max_iterations = a.iterations;
     o.seed = a.seed;
     o.lower_bound = a.lower_bound;
+    o.stall_iterations = a.stall;
     const TabuResult r = TabuSearch(inst, start, o);
     ValidateJsspSchedule(inst, r.best);
     best = r.best;
@@ -177,6 +180,8 @@ void AddJsspCommands(CLI::App& app) {
       ->capture_default_str();
   solve->add_option("--seed", sa->seed, "random seed")->capture_default_str();
   solve->add_option("--lower-bound", sa->lower_bound, "stop when the makespan reaches this bound");
+  solve->add_option("--stall", sa->stall,
+                    "moves without a new best before a restart from the best (0: auto)");
   solve->add_flag("--rule-only", sa->no_tabu, "only the dispatching rule, no tabu search");
   solve->add_option("--output,-o", sa->output, "write the schedule as CSV");
   solve->add_option("--gantt", sa->gantt, "write an SVG Gantt chart");
@@ -200,9 +205,102 @@ void AddJsspCommands(CLI::App& app) {
   bench->callback([ba] { RunJsspBenchCmd(*ba); });
 }
 
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += text[i];
+    }
+  }
+  return out;
+}
+
+double ParseNumberFlag(const std::string& text, const char* flag) {
+  try {
+    size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw Error(fmt::format("{}: '{}' is not a number", flag, text));
+}
+
+struct SocSimulateArgs {
+  std::string soc, jobs, probabilities, scheduler = "etf", scales = "100";
+  bool fixed = false;
+  int max_parallel = 12;
+  long long max_jobs = 100, warmup = 0;
+  double noise = 0;
+  std::uint64_t seed = 1;
+};
+
+void RunSocSimulate(const SocSimulateArgs& a) {
+  const Ds3Soc soc = ReadDs3Soc(a.soc);
+  SocSimConfig c;
+  for (const auto& j : SplitCommas(a.jobs)) c.apps.push_back(ReadDs3Job(j));
+  if (c.apps.empty()) throw Error("--jobs: give at least one job file");
+  for (const auto& p : SplitCommas(a.probabilities))
+    c.probabilities.push_back(ParseNumberFlag(p, "--probabilities"));
+  c.fixed_injection = a.fixed;
+  c.max_jobs_in_parallel = a.max_parallel;
+  c.max_jobs = a.max_jobs;
+  c.warmup_us = a.warmup;
+  c.noise_sigma = a.noise;
+  c.seed = a.seed;
+  std::vector<SocScheduler> schedulers;
+  for (const auto& s : SplitCommas(a.scheduler)) schedulers.push_back(ParseSocScheduler(s));
+  if (schedulers.empty()) throw Error("--scheduler: give at least one scheduler");
+  fmt::print("soc {} ({} PEs), {} job type(s), {} jobs, max {} in parallel, noise sigma {:g}, seed {}\n",
+             a.soc, soc.num_pes() - 1, c.apps.size(), c.max_jobs, c.max_jobs_in_parallel, c.noise_sigma,
+             c.seed);
+  fmt::print(
+      "| scheduler | scale (us) | injection (jobs/ms) | avg job time (us) | throughput (jobs/ms) | mean PE "
+      "utilisation |\n|---|---|---|---|---|---|\n");
+  for (SocScheduler s : schedulers) {
+    for (const auto& sc : SplitCommas(a.scales)) {
+      c.scheduler = s;
+      c.scale_us = ParseNumberFlag(sc, "--scale");
+      const SocSimResult r = SimulateSoc(soc, c);
+      double util = 0;
+      for (double u : r.pe_utilisation) util += u;
+      util /= static_cast<double>(std::max<size_t>(1, r.pe_utilisation.size()));
+      fmt::print("| {} | {:g} | {:.3f} | {:.2f} | {:.3f} | {:.3f} |\n", SocSchedulerName(s), c.scale_us,
+                 r.injection_rate_jobs_per_ms, r.avg_job_time_us, r.throughput_jobs_per_ms, util);
+    }
+  }
+}
+
+void AddSocCommands(CLI::App& app) {
+  auto* soc = app.add_subcommand("soc", "DS3-style streaming simulation of jobs on a heterogeneous SoC");
+  soc->require_subcommand(1);
+  auto a = std::make_shared<SocSimulateArgs>();
+  auto* sim =
+      soc->add_subcommand("simulate", "Inject jobs and report latency, throughput and PE utilisation");
+  sim->add_option("--soc", a->soc, "DS3 SoC resource file")->required();
+  sim->add_option("--jobs", a->jobs, "comma-separated DS3 job files (the job mix)")->required();
+  sim->add_option("--probabilities", a->probabilities, "comma-separated job probabilities (default uniform)");
+  sim->add_option("--scale", a->scales, "mean inter-arrival time in us (comma-separated for a sweep)")
+      ->capture_default_str();
+  sim->add_flag("--fixed-injection", a->fixed, "inject exactly every SCALE us instead of exponentially");
+  sim->add_option("--scheduler", a->scheduler, "met, etf, heft (runtime), table (comma-separated)")
+      ->capture_default_str();
+  sim->add_option("--max-jobs", a->max_jobs, "number of jobs to inject")->capture_default_str();
+  sim->add_option("--max-parallel", a->max_parallel, "max_jobs_in_parallel")->capture_default_str();
+  sim->add_option("--warmup", a->warmup, "warm-up period in us (jobs ending before it are not counted)");
+  sim->add_option("--noise", a->noise, "multiplicative noise sigma on execution times")
+      ->capture_default_str();
+  sim->add_option("--seed", a->seed, "random seed")->capture_default_str();
+  sim->callback([a] { RunSocSimulate(*a); });
+}
+
 }  // namespace
 
 void AddGraphCommands(CLI::App& app) {
+  AddSocCommands(app);
   AddDagCommands(app);
   AddJsspCommands(app);
 }
