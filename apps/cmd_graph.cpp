@@ -9,6 +9,7 @@
 #include "schedkit/graph/ds3_format.h"
 #include "schedkit/graph/jssp_bench.h"
 #include "schedkit/graph/list_scheduling.h"
+#include "schedkit/graph/soc_policy.h"
 #include "schedkit/graph/soc_sim.h"
 #include "schedkit/util/error.h"
 
@@ -274,6 +275,57 @@ void RunSocSimulate(const SocSimulateArgs& a) {
   }
 }
 
+struct SocLearnArgs {
+  SocSimulateArgs sim;
+  int iterations = 100, batch = 4, eval_episodes = 10;
+  double learning_rate = 0.2;
+};
+
+void RunSocLearn(const SocLearnArgs& a) {
+  const Ds3Soc soc = ReadDs3Soc(a.sim.soc);
+  SocSimConfig c;
+  for (const auto& j : SplitCommas(a.sim.jobs)) c.apps.push_back(ReadDs3Job(j));
+  if (c.apps.empty()) throw Error("--jobs: give at least one job file");
+  for (const auto& p : SplitCommas(a.sim.probabilities)) {
+    c.probabilities.push_back(ParseNumberFlag(p, "--probabilities"));
+  }
+  c.scale_us = ParseNumberFlag(a.sim.scales, "--scale");
+  c.fixed_injection = a.sim.fixed;
+  c.max_jobs_in_parallel = a.sim.max_parallel;
+  c.max_jobs = a.sim.max_jobs;
+  c.warmup_us = a.sim.warmup;
+  c.noise_sigma = a.sim.noise;
+  if (a.eval_episodes < 1) throw Error("--eval-episodes must be >= 1");
+  PolicyTrainOptions o;
+  o.iterations = a.iterations;
+  o.episodes_per_batch = a.batch;
+  o.learning_rate = a.learning_rate;
+  o.seed = a.sim.seed;
+  const PolicyTrainResult r = TrainSocPolicy(soc, c, o);
+  fmt::print("trained {} iterations x {} episodes ({} jobs each, scale {:g} us, noise {:g})\n", o.iterations,
+             o.episodes_per_batch, c.max_jobs, c.scale_us, c.noise_sigma);
+  fmt::print("sampled-policy mean job time: first {:.1f} us, last {:.1f} us\nweights:",
+             r.mean_job_time_per_iteration.front(), r.mean_job_time_per_iteration.back());
+  const auto names = SocPolicy::FeatureNames();
+  for (int k = 0; k < SocPolicy::kFeatures; ++k) fmt::print(" {}={:.3f}", names[k], r.policy.weights[k]);
+  fmt::print("\n| evaluation ({} episodes, seeds 1000+) | avg job time (us) |\n|---|---|\n", a.eval_episodes);
+  double learned = 0;
+  std::vector<double> base(3, 0.0);
+  const SocScheduler baselines[] = {SocScheduler::kEtf, SocScheduler::kHeftRt, SocScheduler::kMet};
+  for (int e = 0; e < a.eval_episodes; ++e) {
+    const std::uint64_t seed = 1000 + static_cast<std::uint64_t>(e);
+    learned += EvaluateSocPolicy(soc, c, r.policy, seed) / a.eval_episodes;
+    for (int b = 0; b < 3; ++b) {
+      SocSimConfig cb = c;
+      cb.seed = seed;
+      cb.scheduler = baselines[b];
+      base[b] += SimulateSoc(soc, cb).avg_job_time_us / a.eval_episodes;
+    }
+  }
+  fmt::print("| learned (greedy) | {:.2f} |\n", learned);
+  for (int b = 0; b < 3; ++b) fmt::print("| {} | {:.2f} |\n", SocSchedulerName(baselines[b]), base[b]);
+}
+
 void AddSocCommands(CLI::App& app) {
   auto* soc = app.add_subcommand("soc", "DS3-style streaming simulation of jobs on a heterogeneous SoC");
   soc->require_subcommand(1);
@@ -295,6 +347,24 @@ void AddSocCommands(CLI::App& app) {
       ->capture_default_str();
   sim->add_option("--seed", a->seed, "random seed")->capture_default_str();
   sim->callback([a] { RunSocSimulate(*a); });
+
+  auto l = std::make_shared<SocLearnArgs>();
+  l->sim.max_jobs = 60;
+  auto* learn =
+      soc->add_subcommand("learn", "Train a linear policy by REINFORCE and compare it with ETF/HEFT/MET");
+  learn->add_option("--soc", l->sim.soc, "DS3 SoC resource file")->required();
+  learn->add_option("--jobs", l->sim.jobs, "comma-separated DS3 job files (the job mix)")->required();
+  learn->add_option("--probabilities", l->sim.probabilities, "comma-separated job probabilities");
+  learn->add_option("--scale", l->sim.scales, "mean inter-arrival time in us")->capture_default_str();
+  learn->add_option("--max-jobs", l->sim.max_jobs, "jobs per episode")->capture_default_str();
+  learn->add_option("--max-parallel", l->sim.max_parallel, "max_jobs_in_parallel")->capture_default_str();
+  learn->add_option("--noise", l->sim.noise, "multiplicative noise sigma")->capture_default_str();
+  learn->add_option("--seed", l->sim.seed, "training seed")->capture_default_str();
+  learn->add_option("--iterations", l->iterations, "gradient steps")->capture_default_str();
+  learn->add_option("--batch", l->batch, "episodes per gradient step")->capture_default_str();
+  learn->add_option("--learning-rate", l->learning_rate, "step size")->capture_default_str();
+  learn->add_option("--eval-episodes", l->eval_episodes, "evaluation episodes")->capture_default_str();
+  learn->callback([l] { RunSocLearn(*l); });
 }
 
 }  // namespace

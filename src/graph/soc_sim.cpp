@@ -198,7 +198,7 @@ void SocSimulator::Assign(int ready_index, int pe) {
   const int key = ready_[ready_index];
   const double w = ExpectedExec(key, pe);
   if (w == kCannotRun) throw Error(fmt::format("action: {} cannot run this task", pe_names_[pe]));
-  pe_avail_[pe] = std::max(pe_avail_[pe], DataReady(key, pe)) + static_cast<long long>(w);
+  pe_avail_[pe] = std::max({now_, pe_avail_[pe], DataReady(key, pe)}) + static_cast<long long>(w);
   ready_.erase(ready_.begin() + ready_index);
   MoveToExecutable(key, pe);
 }
