@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "schedkit/graph/jssp_bench.h"
 #include "schedkit/graph/jssp_instance.h"
 #include "schedkit/graph/jssp_rules.h"
 #include "schedkit/graph/jssp_tabu.h"
@@ -180,6 +181,39 @@ TEST(JsspTabu, ScheduleFromOrdersRejectsACycle) {
   // needs J0 op0 on M0 after J1 op1: a cycle.
   EXPECT_THROW(ScheduleFromOrders(inst, {{3, 0}, {1, 2}}), Error);
   EXPECT_EQ(ScheduleFromOrders(inst, {{0, 3}, {2, 1}}).makespan, 6);
+}
+
+// CI smoke pass of the gap-table bench: the ft family, all rules, tabu under an iteration limit.
+TEST(JsspBench, SmokePassOnTheFtFamily) {
+  const std::string dir = SharedPath("data/jssp");
+  SCHEDKIT_REQUIRE_SHARED(dir + "/bounds.csv");
+  JsspBenchOptions o;
+  o.data_dir = dir;
+  o.family = "ft";
+  o.rules = AllDispatchRules();
+  o.tabu = true;
+  o.tabu_options.time_limit_s = 30;
+  o.tabu_options.max_iterations = 20000;
+  const auto rows = RunJsspBench(o);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].instance, "ft06");
+  for (const auto& r : rows) {
+    long long best_rule = r.rule_makespan[0];
+    for (long long m : r.rule_makespan) {
+      EXPECT_GE(m, r.ub) << r.instance;
+      best_rule = std::min(best_rule, m);
+    }
+    EXPECT_GE(r.tabu_makespan, r.ub) << r.instance;
+    EXPECT_LE(r.tabu_makespan, best_rule) << r.instance;
+  }
+  EXPECT_EQ(rows[0].tabu_makespan, 55);
+  EXPECT_EQ(rows[0].tabu_stopped_by, "lower bound reached");
+  const std::string table = FormatJsspBench(o, rows);
+  EXPECT_NE(table.find("| ft | 3 |"), std::string::npos);
+  EXPECT_EQ(SizeClass("ta41", "ta"), "ta41-50");
+  EXPECT_EQ(SizeClass("dmu07", "dmu"), "dmu01-10");
+  o.family = "xyz";
+  EXPECT_THROW(RunJsspBench(o), Error);
 }
 
 }  // namespace
