@@ -83,6 +83,7 @@ struct JsspSolveArgs {
   std::uint64_t seed = 1;
   long long lower_bound = 0;
   int stall = 0;
+  std::string neighbourhood = "n7";
   bool no_tabu = false;
 };
 
@@ -114,6 +115,11 @@ void RunJsspSolve(const JsspSolveArgs& a) {
     o.seed = a.seed;
     o.lower_bound = a.lower_bound;
     o.stall_iterations = a.stall;
+    if (a.neighbourhood == "n5") {
+      o.neighbourhood = TabuNeighbourhood::kN5;
+    } else if (a.neighbourhood != "n7") {
+      throw Error(fmt::format("unknown --neighbourhood '{}' (valid: n5, n7)", a.neighbourhood));
+    }
     const TabuResult r = TabuSearch(inst, start, o);
     ValidateJsspSchedule(inst, r.best);
     best = r.best;
@@ -183,6 +189,7 @@ void AddJsspCommands(CLI::App& app) {
   solve->add_option("--lower-bound", sa->lower_bound, "stop when the makespan reaches this bound");
   solve->add_option("--stall", sa->stall,
                     "moves without a new best before a restart from the best (0: auto)");
+  solve->add_option("--neighbourhood", sa->neighbourhood, "n5 or n7")->capture_default_str();
   solve->add_flag("--rule-only", sa->no_tabu, "only the dispatching rule, no tabu search");
   solve->add_option("--output,-o", sa->output, "write the schedule as CSV");
   solve->add_option("--gantt", sa->gantt, "write an SVG Gantt chart");

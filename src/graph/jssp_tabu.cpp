@@ -111,21 +111,48 @@ class DisjunctiveGraph {
     return blocks;
   }
 
-  // Makespan estimate after swapping u and its machine successor v (exact for the paths through u, v).
-  long long SwapEstimate(int u, int v) const {
-    const int a = MachPred(u), b = MachSucc(v);
-    const long long rv = std::max(End(JobPred(v)), End(a));
-    const long long ru = std::max(End(JobPred(u)), rv + P(v));
-    const long long qu = std::max(TailFrom(JobSucc(u)), TailFrom(b));
-    const long long qv = std::max(TailFrom(JobSucc(v)), qu + P(u));
-    return std::max(rv + P(v) + qv, ru + P(u) + qu);
+  // Moves the operation at position `from` of machine `mach` to position `to` (the others shift).
+  // Estimate of the makespan after the move: heads and tails of the shifted segment recomputed from the
+  // unchanged job neighbours (Balas-Vazacopoulos); exact for the paths through the segment.
+  long long MoveEstimate(int mach, int from, int to) const {
+    const auto& s = seq_[mach];
+    const int lo = std::min(from, to), hi = std::max(from, to);
+    seg_.clear();
+    for (int i = lo; i <= hi; ++i) seg_.push_back(s[i]);
+    if (from < to) {
+      std::rotate(seg_.begin(), seg_.begin() + 1, seg_.end());
+    } else {
+      std::rotate(seg_.begin(), seg_.end() - 1, seg_.end());
+    }
+    const int len = static_cast<int>(seg_.size());
+    seg_head_.resize(len);
+    long long prev_end = lo > 0 ? End(s[lo - 1]) : 0;
+    for (int i = 0; i < len; ++i) {
+      seg_head_[i] = std::max(End(JobPred(seg_[i])), prev_end);
+      prev_end = seg_head_[i] + P(seg_[i]);
+    }
+    long long next_tail = hi + 1 < static_cast<int>(s.size()) ? TailFrom(s[hi + 1]) : 0;
+    long long best = 0;
+    for (int i = len - 1; i >= 0; --i) {
+      const long long q = std::max(TailFrom(JobSucc(seg_[i])), next_tail);
+      best = std::max(best, seg_head_[i] + P(seg_[i]) + q);
+      next_tail = q + P(seg_[i]);
+    }
+    return best;
   }
 
-  void Swap(int u, int v) {  // u immediately before v on their machine
-    auto& s = seq_[inst_.machine[u]];
-    std::swap(s[pos_[u]], s[pos_[v]]);
-    std::swap(pos_[u], pos_[v]);
+  void ApplyMove(int mach, int from, int to) {
+    auto& s = seq_[mach];
+    if (from < to) {
+      std::rotate(s.begin() + from, s.begin() + from + 1, s.begin() + to + 1);
+    } else {
+      std::rotate(s.begin() + to, s.begin() + from, s.begin() + from + 1);
+    }
+    for (int i = std::min(from, to); i <= std::max(from, to); ++i) pos_[s[i]] = i;
   }
+  int Position(int o) const { return pos_[o]; }
+  int MachineOf(int o) const { return inst_.machine[o]; }
+  int At(int mach, int i) const { return seq_[mach][i]; }
 
   const std::vector<std::vector<int>>& orders() const { return seq_; }
   void SetOrders(const std::vector<std::vector<int>>& orders) {
@@ -149,22 +176,60 @@ class DisjunctiveGraph {
   std::vector<long long> head_, tail_;
   std::vector<int> order_, indeg_;
   long long makespan_ = 0;
+  mutable std::vector<int> seg_;  // scratch for MoveEstimate
+  mutable std::vector<long long> seg_head_;
 };
 
+// The operation at position `from` of machine `mach` moves to position `to`.
 struct Move {
-  int u, v;
+  int mach, from, to;
 };
 
 // N5: in every critical block swap the first two and the last two operations, except the first two of
 // the first block and the last two of the last block.
-void N5Moves(const std::vector<std::vector<int>>& blocks, std::vector<Move>& moves) {
+void N5Moves(const DisjunctiveGraph& g, const std::vector<std::vector<int>>& blocks,
+             std::vector<Move>& moves) {
   moves.clear();
   const size_t k = blocks.size();
   for (size_t i = 0; i < k; ++i) {
     const auto& b = blocks[i];
     if (b.size() < 2) continue;
-    if (i > 0) moves.push_back({b[0], b[1]});
-    if (i + 1 < k && (b.size() > 2 || i == 0)) moves.push_back({b[b.size() - 2], b.back()});
+    const int mach = g.MachineOf(b[0]), p0 = g.Position(b[0]), pl = g.Position(b.back());
+    if (i > 0) moves.push_back({mach, p0, p0 + 1});
+    if (i + 1 < k && (b.size() > 2 || i == 0)) moves.push_back({mach, pl - 1, pl});
+  }
+}
+
+// N7 (Zhang et al. 2007): N5's swaps plus moving an inner operation of a block to the front or the back of
+// the block, and moving the first or last operation into the block, each kept only when a sufficient
+// condition guarantees no cycle: forward u past v needs tail(v) >= tail of u's job successor, backward v
+// before u needs end(u) >= end of v's job predecessor.
+void N7Moves(const DisjunctiveGraph& g, const std::vector<std::vector<int>>& blocks,
+             std::vector<Move>& moves) {
+  moves.clear();
+  for (const auto& b : blocks) {
+    const int len = static_cast<int>(b.size());
+    if (len < 2) continue;
+    const int mach = g.MachineOf(b[0]), p0 = g.Position(b[0]);
+    auto forward_ok = [&](int i, int j) {  // b[i] to just after b[j], i < j
+      const int js = g.JobSucc(b[i]);
+      return j == i + 1 || js < 0 || g.TailFrom(b[j]) >= g.TailFrom(js);
+    };
+    auto backward_ok = [&](int j, int i) {  // b[j] to just before b[i], i < j
+      const int jp = g.JobPred(b[j]);
+      return j == i + 1 || jp < 0 || g.End(b[i]) >= g.End(jp);
+    };
+    for (int j = 1; j < len; ++j) {  // first operation moved later
+      if (forward_ok(0, j)) moves.push_back({mach, p0, p0 + j});
+    }
+    for (int i = 0; i + 1 < len; ++i) {            // last operation moved earlier
+      if (i + 1 == len - 1 && len == 2) continue;  // same swap as above
+      if (backward_ok(len - 1, i)) moves.push_back({mach, p0 + len - 1, p0 + i});
+    }
+    for (int k = 1; k + 1 < len; ++k) {  // inner operations to the front or the back
+      if (backward_ok(k, 0)) moves.push_back({mach, p0 + k, p0});
+      if (forward_ok(k, len - 1)) moves.push_back({mach, p0 + k, p0 + len - 1});
+    }
   }
 }
 
@@ -205,7 +270,38 @@ TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, con
   const long long stall = opt.stall_iterations > 0 ? opt.stall_iterations : 2000 + 10LL * n;
 
   std::vector<Move> moves;
-  long long iter = 0, last_best = 0;
+  long long iter = 0;
+  auto neighbours = [&](std::vector<Move>& out) {
+    if (opt.neighbourhood == TabuNeighbourhood::kN5) {
+      N5Moves(g, g.CriticalBlocks(), out);
+    } else {
+      N7Moves(g, g.CriticalBlocks(), out);
+    }
+  };
+  // A move creates "x before op" for every x it jumps over; it is tabu if one of them was destroyed recently.
+  auto is_tabu = [&](const Move& m) {
+    const int op = g.At(m.mach, m.from);
+    if (m.from < m.to) {
+      for (int i = m.from + 1; i <= m.to; ++i) {
+        if (tabu_until[static_cast<size_t>(g.At(m.mach, i)) * n + op] > iter) return true;
+      }
+    } else {
+      for (int i = m.to; i < m.from; ++i) {
+        if (tabu_until[static_cast<size_t>(op) * n + g.At(m.mach, i)] > iter) return true;
+      }
+    }
+    return false;
+  };
+  auto set_tabu = [&](const Move& m, long long until) {  // forbid restoring the pairs the move reverses
+    const int op = g.At(m.mach, m.from);
+    if (m.from < m.to) {
+      for (int i = m.from + 1; i <= m.to; ++i)
+        tabu_until[static_cast<size_t>(op) * n + g.At(m.mach, i)] = until;
+    } else {
+      for (int i = m.to; i < m.from; ++i) tabu_until[static_cast<size_t>(g.At(m.mach, i)) * n + op] = until;
+    }
+  };
+  long long last_best = 0;
   while (true) {
     if (g.makespan() < res.best.makespan) {
       res.best = g.Schedule();
@@ -224,7 +320,7 @@ TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, con
       res.stopped_by = "time limit";
       break;
     }
-    N5Moves(g.CriticalBlocks(), moves);
+    neighbours(moves);
     if (moves.empty()) {  // a single critical block: the makespan equals a machine's load, so it is optimal
       res.stopped_by = "no move (optimal)";
       break;
@@ -232,10 +328,9 @@ TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, con
     int pick = -1;
     long long pick_est = 0;
     for (size_t i = 0; i < moves.size(); ++i) {
-      const long long est = g.SwapEstimate(moves[i].u, moves[i].v);
-      const bool is_tabu = tabu_until[static_cast<size_t>(moves[i].v) * n + moves[i].u] > iter;
-      if (is_tabu && est >= res.best.makespan)
-        continue;  // aspiration: a tabu move that beats the best is allowed
+      const long long est = g.MoveEstimate(moves[i].mach, moves[i].from, moves[i].to);
+      if (est >= res.best.makespan && is_tabu(moves[i]))
+        continue;  // aspiration: beating the best lifts the tabu
       if (pick < 0 || est < pick_est) {
         pick = static_cast<int>(i);
         pick_est = est;
@@ -243,9 +338,12 @@ TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, con
     }
     if (pick < 0) pick = static_cast<int>(rng() % moves.size());  // every move tabu: take one at random
     const Move mv = moves[pick];
-    g.Swap(mv.u, mv.v);
-    tabu_until[static_cast<size_t>(mv.u) * n + mv.v] = iter + tenure(rng);  // forbid putting u back before v
-    g.Evaluate();
+    set_tabu(mv, iter + tenure(rng));
+    g.ApplyMove(mv.mach, mv.from, mv.to);
+    if (!g.Evaluate()) {  // cannot happen for the moves generated; undo defensively
+      g.ApplyMove(mv.mach, mv.to, mv.from);
+      g.Evaluate();
+    }
     ++iter;
     if (iter - last_best > stall) {
       // Back to the best orders, then a short random walk on critical swaps to leave its basin.
@@ -253,10 +351,10 @@ TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, con
       g.Evaluate();
       const int kicks = 2 + static_cast<int>(rng() % 4);
       for (int k = 0; k < kicks; ++k) {
-        N5Moves(g.CriticalBlocks(), moves);
+        N5Moves(g, g.CriticalBlocks(), moves);
         if (moves.empty()) break;
         const Move r = moves[rng() % moves.size()];
-        g.Swap(r.u, r.v);
+        g.ApplyMove(r.mach, r.from, r.to);
         g.Evaluate();
       }
       last_best = iter;

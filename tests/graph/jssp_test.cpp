@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "schedkit/graph/jssp_bench.h"
+#include "schedkit/graph/jssp_env.h"
 #include "schedkit/graph/jssp_instance.h"
 #include "schedkit/graph/jssp_rules.h"
 #include "schedkit/graph/jssp_tabu.h"
@@ -132,14 +133,21 @@ TEST(JsspTabu, FindsTheFt06OptimumAndStopsAtTheBound) {
   o.time_limit_s = 10;
   o.max_iterations = 20000;
   o.lower_bound = 55;
-  const TabuResult r = TabuSearch(inst, start, o);
-  EXPECT_TRUE(FindJsspViolations(inst, r.best).empty());
-  EXPECT_EQ(r.best.makespan, 55);
-  EXPECT_EQ(r.stopped_by, "lower bound reached");
-  EXPECT_EQ(r.initial_makespan, start.makespan);
+  for (auto nb : {TabuNeighbourhood::kN5, TabuNeighbourhood::kN7}) {
+    o.neighbourhood = nb;
+    const TabuResult r = TabuSearch(inst, start, o);
+    EXPECT_TRUE(FindJsspViolations(inst, r.best).empty());
+    EXPECT_EQ(r.best.makespan, 55);
+    EXPECT_EQ(r.stopped_by, "lower bound reached");
+    EXPECT_EQ(r.initial_makespan, start.makespan);
+  }
 }
 
-TEST(JsspTabu, DeterministicForASeedUnderAnIterationLimit) {
+class JsspTabuNeighbourhood : public ::testing::TestWithParam<TabuNeighbourhood> {};
+INSTANTIATE_TEST_SUITE_P(N5AndN7, JsspTabuNeighbourhood,
+                         ::testing::Values(TabuNeighbourhood::kN5, TabuNeighbourhood::kN7));
+
+TEST_P(JsspTabuNeighbourhood, DeterministicForASeedUnderAnIterationLimit) {
   const std::string path = SharedPath("data/jssp/instances/la16.txt");
   SCHEDKIT_REQUIRE_SHARED(path);
   const JsspInstance inst = ReadJsspInstance(path);
@@ -148,6 +156,7 @@ TEST(JsspTabu, DeterministicForASeedUnderAnIterationLimit) {
   o.time_limit_s = 60;
   o.max_iterations = 3000;
   o.seed = 11;
+  o.neighbourhood = GetParam();
   const TabuResult a = TabuSearch(inst, start, o);
   const TabuResult b = TabuSearch(inst, start, o);
   EXPECT_EQ(a.stopped_by == "iteration limit" || a.stopped_by == "lower bound reached", true) << a.stopped_by;
@@ -156,6 +165,25 @@ TEST(JsspTabu, DeterministicForASeedUnderAnIterationLimit) {
   EXPECT_LE(a.best.makespan, start.makespan);
   EXPECT_GE(a.best.makespan, 945);  // la16 optimum
   EXPECT_TRUE(FindJsspViolations(inst, a.best).empty());
+}
+
+TEST(JsspTabu, ValidOnRandomInstancesAndNeverWorseThanTheStart) {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    const JsspInstance inst =
+        RandomJsspInstance(4 + static_cast<int>(seed % 5), 3 + static_cast<int>(seed % 4), seed);
+    const JsspSchedule start = ScheduleByRule(inst, AllDispatchRules()[seed % 8]);
+    for (auto nb : {TabuNeighbourhood::kN5, TabuNeighbourhood::kN7}) {
+      TabuOptions o;
+      o.neighbourhood = nb;
+      o.max_iterations = 3000;
+      o.seed = seed;
+      const TabuResult r = TabuSearch(inst, start, o);
+      const auto v = FindJsspViolations(inst, r.best);
+      EXPECT_TRUE(v.empty()) << inst.name << ": " << (v.empty() ? "" : v[0]);
+      EXPECT_LE(r.best.makespan, start.makespan);
+      EXPECT_GE(r.best.makespan, inst.TrivialLowerBound());
+    }
+  }
 }
 
 TEST(JsspTabu, RejectsBadLimits) {

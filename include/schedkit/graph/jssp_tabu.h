@@ -1,7 +1,8 @@
-// Tabu search for the job shop over machine orders (Nowicki & Smutnicki's N5 neighbourhood: swap the
-// first or last two operations of each critical block), with Taillard-style move estimates, a random
-// tabu tenure, aspiration by the best makespan, and a return to the best solution plus a random kick when
-// the search stalls. Deterministic for a seed when stopped by the iteration limit.
+// Tabu search for the job shop over machine orders: critical blocks of one critical path, the N7
+// neighbourhood (Zhang et al. 2007; N5 of Nowicki & Smutnicki on request), moves ranked by the
+// Balas-Vazacopoulos estimate, a random tabu tenure, aspiration by the best makespan, and a return to the
+// best solution plus a random kick when the search stalls. Deterministic for a seed when stopped by the
+// iteration limit.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,10 @@
 
 namespace schedkit::graph {
 
+enum class TabuNeighbourhood { kN5, kN7 };
+
 struct TabuOptions {
+  TabuNeighbourhood neighbourhood = TabuNeighbourhood::kN7;
   double time_limit_s = 10.0;     // > 0
   long long max_iterations = -1;  // moves; -1 = no limit
   std::uint64_t seed = 1;
