@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "schedkit/graph/dag_output.h"
 #include "schedkit/graph/ds3_format.h"
+#include "schedkit/graph/isbjssp.h"
 #include "schedkit/graph/jssp_bench.h"
 #include "schedkit/graph/list_scheduling.h"
 #include "schedkit/graph/soc_policy.h"
@@ -31,6 +32,30 @@ void WriteText(const std::string& text, const std::string& path) {
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += text[i];
+    }
+  }
+  return out;
+}
+
+double ParseNumberFlag(const std::string& text, const char* flag) {
+  try {
+    size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw Error(fmt::format("{}: '{}' is not a number", flag, text));
 }
 
 struct DagScheduleArgs {
@@ -175,6 +200,70 @@ void RunJsspBenchCmd(const JsspBenchArgs& a) {
   WriteText(table, a.output);
 }
 
+struct BlockingArgs {
+  std::string target, data, rules = "all", probabilities = "0,0.05,0.1";
+  int seeds = 5, max_down = 0;
+};
+
+void RunBlocking(const BlockingArgs& a) {
+  if (a.seeds < 1) throw Error(fmt::format("--seeds must be >= 1, got {}", a.seeds));
+  std::vector<DispatchRule> rules;
+  if (a.rules == "all") {
+    rules = AllDispatchRules();
+  } else {
+    for (const auto& r : SplitCommas(a.rules)) rules.push_back(ParseDispatchRule(r));
+  }
+  std::vector<double> probs;
+  for (const auto& p : SplitCommas(a.probabilities)) probs.push_back(ParseNumberFlag(p, "--probabilities"));
+  // One instance file, or a family / class of the shared set (makespans then divided by the JSSP ub).
+  std::vector<std::pair<JsspInstance, long long>> instances;
+  if (EndsWith(a.target, ".txt")) {
+    instances.push_back({ReadJsspInstance(a.target), 0});
+  } else {
+    const std::string dir =
+        a.data.empty() ? std::string(SCHEDKIT_SOURCE_DIR) + "/../shared/data/jssp" : a.data;
+    for (const auto& [name, b] : ReadJsspBounds(dir + "/bounds.csv")) {
+      if (b.family == a.target || SizeClass(name, b.family) == a.target) {
+        instances.push_back({ReadJsspInstance(dir + "/instances/" + name + ".txt"), b.ub});
+      }
+    }
+    if (instances.empty()) throw Error(fmt::format("no shared instance in family or class '{}'", a.target));
+  }
+  const bool ratio = instances.front().second > 0;
+  fmt::print("ISBJSSP on {} ({} instances), {} seeds, d_max {}; mean makespan{}\n\n| rule |", a.target,
+             instances.size(), a.seeds,
+             a.max_down > 0 ? std::to_string(a.max_down) : "= largest processing time",
+             ratio ? " / JSSP best upper bound" : "");
+  for (double p : probs) fmt::print(" p = {:g} |", p);
+  fmt::print("\n|---|");
+  for (size_t i = 0; i < probs.size(); ++i) fmt::print("---|");
+  fmt::print("\n");
+  for (DispatchRule r : rules) {
+    fmt::print("| {} |", DispatchRuleName(r));
+    for (double p : probs) {
+      double sum = 0;
+      for (const auto& [inst, ub] : instances) {
+        for (int s = 1; s <= a.seeds; ++s) {
+          IsbjsspOptions o;
+          o.rule = r;
+          o.shutdown_probability = p;
+          o.max_down = a.max_down;
+          o.seed = static_cast<std::uint64_t>(s);
+          const IsbjsspResult res = SimulateIsbjssp(inst, o);
+          const auto v = FindIsbjsspViolations(inst, res);
+          if (!v.empty())
+            throw Error(fmt::format("internal: invalid ISBJSSP schedule for {}: {}", inst.name, v[0]));
+          sum += ratio ? static_cast<double>(res.makespan) / static_cast<double>(ub)
+                       : static_cast<double>(res.makespan);
+        }
+      }
+      const double mean = sum / static_cast<double>(instances.size() * a.seeds);
+      fmt::print("{}", ratio ? fmt::format(" {:.3f} |", mean) : fmt::format(" {:.1f} |", mean));
+    }
+    fmt::print("\n");
+  }
+}
+
 void AddJsspCommands(CLI::App& app) {
   auto* jssp = app.add_subcommand("jssp", "Job shop (J||Cmax): dispatching rules and tabu search");
   jssp->require_subcommand(1);
@@ -211,30 +300,21 @@ void AddJsspCommands(CLI::App& app) {
   bench->add_option("--seed", ba->seed, "random seed")->capture_default_str();
   bench->add_option("--output,-o", ba->output, "write the table here instead of stdout");
   bench->callback([ba] { RunJsspBenchCmd(*ba); });
-}
 
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += text[i];
-    }
-  }
-  return out;
-}
-
-double ParseNumberFlag(const std::string& text, const char* flag) {
-  try {
-    size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw Error(fmt::format("{}: '{}' is not a number", flag, text));
+  auto bl = std::make_shared<BlockingArgs>();
+  auto* blocking =
+      jssp->add_subcommand("blocking", "ISBJSSP: blocking, swaps, random machine shutdowns, rules");
+  blocking
+      ->add_option("TARGET", bl->target,
+                   "an instance file (.txt), or a shared family/class (ft, la, ta01-10...)")
+      ->required();
+  blocking->add_option("--data", bl->data,
+                       "folder with instances/ and bounds.csv (default ../shared/data/jssp)");
+  blocking->add_option("--rules", bl->rules, "comma-separated rules or all")->capture_default_str();
+  blocking->add_option("--probabilities", bl->probabilities, "shutdown probabilities")->capture_default_str();
+  blocking->add_option("--seeds", bl->seeds, "seeds averaged per instance")->capture_default_str();
+  blocking->add_option("--max-down", bl->max_down, "d_max (0: the largest processing time)");
+  blocking->callback([bl] { RunBlocking(*bl); });
 }
 
 struct SocSimulateArgs {
