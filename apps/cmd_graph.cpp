@@ -9,6 +9,7 @@
 #include "schedkit/graph/ds3_format.h"
 #include "schedkit/graph/isbjssp.h"
 #include "schedkit/graph/jssp_bench.h"
+#include "schedkit/graph/jssp_policy.h"
 #include "schedkit/graph/list_scheduling.h"
 #include "schedkit/graph/soc_policy.h"
 #include "schedkit/graph/soc_sim.h"
@@ -264,6 +265,58 @@ void RunBlocking(const BlockingArgs& a) {
   }
 }
 
+struct JsspLearnArgs {
+  std::string family, data;
+  int iterations = 150, batch = 8, jobs = 10, machines = 10;
+  double learning_rate = 0.1;
+  std::uint64_t seed = 1;
+};
+
+void RunJsspLearn(const JsspLearnArgs& a) {
+  JsspPolicyTrainOptions o;
+  o.iterations = a.iterations;
+  o.episodes_per_batch = a.batch;
+  o.learning_rate = a.learning_rate;
+  o.jobs = a.jobs;
+  o.machines = a.machines;
+  o.seed = a.seed;
+  const JsspPolicyTrainResult r = TrainJsspPolicy(o);
+  fmt::print(
+      "trained on random {}x{} instances, {} iterations x {} episodes; sampled mean makespan {:.0f} -> "
+      "{:.0f}\n",
+      o.jobs, o.machines, o.iterations, o.episodes_per_batch, r.mean_makespan_per_iteration.front(),
+      r.mean_makespan_per_iteration.back());
+  fmt::print("weights:");
+  const auto names = JsspPolicy::FeatureNames();
+  for (int k = 0; k < JsspPolicy::kFeatures; ++k) fmt::print(" {}={:.3f}", names[k], r.policy.weights[k]);
+  JsspBenchOptions b;
+  b.data_dir = a.data.empty() ? std::string(SCHEDKIT_SOURCE_DIR) + "/../shared/data/jssp" : a.data;
+  b.family = a.family;
+  b.rules = AllDispatchRules();
+  const auto rows = RunJsspBench(b);
+  fmt::print(
+      "\n\n| class | n | learned (greedy) | best rule per instance (Giffler-Thompson) | FDD/MWKR "
+      "|\n|---|---|---|---|---|\n");
+  std::vector<std::string> classes;
+  for (const auto& row : rows) {
+    if (std::find(classes.begin(), classes.end(), row.size_class) == classes.end())
+      classes.push_back(row.size_class);
+  }
+  for (const auto& c : classes) {
+    double learned = 0, best = 0, fdd = 0;
+    int n = 0;
+    for (const auto& row : rows) {
+      if (row.size_class != c) continue;
+      const JsspInstance inst = ReadJsspInstance(b.data_dir + "/instances/" + row.instance + ".txt");
+      learned += GapPercent(EvaluateJsspPolicy(inst, r.policy), row.ub);
+      best += GapPercent(*std::min_element(row.rule_makespan.begin(), row.rule_makespan.end()), row.ub);
+      fdd += GapPercent(row.rule_makespan.back(), row.ub);
+      ++n;
+    }
+    fmt::print("| {} | {} | {:.2f} % | {:.2f} % | {:.2f} % |\n", c, n, learned / n, best / n, fdd / n);
+  }
+}
+
 void AddJsspCommands(CLI::App& app) {
   auto* jssp = app.add_subcommand("jssp", "Job shop (J||Cmax): dispatching rules and tabu search");
   jssp->require_subcommand(1);
@@ -315,6 +368,22 @@ void AddJsspCommands(CLI::App& app) {
   blocking->add_option("--seeds", bl->seeds, "seeds averaged per instance")->capture_default_str();
   blocking->add_option("--max-down", bl->max_down, "d_max (0: the largest processing time)");
   blocking->callback([bl] { RunBlocking(*bl); });
+
+  auto le = std::make_shared<JsspLearnArgs>();
+  auto* learn =
+      jssp->add_subcommand("learn", "Train a linear dispatcher by REINFORCE; gaps on a family vs the rules");
+  learn->add_option("FAMILY", le->family, "shared family or class to evaluate on (ta, ta01-10, dmu, ...)")
+      ->required();
+  learn->add_option("--data", le->data,
+                    "folder with instances/ and bounds.csv (default ../shared/data/jssp)");
+  learn->add_option("--iterations", le->iterations, "gradient steps")->capture_default_str();
+  learn->add_option("--batch", le->batch, "episodes per step (same random instance)")->capture_default_str();
+  learn->add_option("--learning-rate", le->learning_rate, "step size")->capture_default_str();
+  learn->add_option("--train-jobs", le->jobs, "jobs of the random training instances")->capture_default_str();
+  learn->add_option("--train-machines", le->machines, "machines of the random training instances")
+      ->capture_default_str();
+  learn->add_option("--seed", le->seed, "training seed")->capture_default_str();
+  learn->callback([le] { RunJsspLearn(*le); });
 }
 
 struct SocSimulateArgs {
