@@ -9,6 +9,7 @@
 #include "schedkit/graph/ds3_format.h"
 #include "schedkit/graph/isbjssp.h"
 #include "schedkit/graph/jssp_bench.h"
+#include "schedkit/graph/jssp_exact.h"
 #include "schedkit/graph/jssp_policy.h"
 #include "schedkit/graph/list_scheduling.h"
 #include "schedkit/graph/soc_policy.h"
@@ -317,6 +318,32 @@ void RunJsspLearn(const JsspLearnArgs& a) {
   }
 }
 
+struct JsspExactArgs {
+  std::string instance;
+  double time_limit = 0;
+  long long upper_bound = 0;
+};
+
+void RunJsspExact(const JsspExactArgs& a) {
+  const JsspInstance inst = ReadJsspInstance(a.instance);
+  long long ub = a.upper_bound;
+  if (ub <= 0) {  // a horizon from a short tabu run
+    TabuOptions o;
+    o.max_iterations = 20000;
+    o.time_limit_s = 10;
+    ub = TabuSearch(inst, ScheduleByRule(inst, DispatchRule::kFddMwkr), o).best.makespan;
+  }
+  const JsspExactResult r = SolveJsspExact(inst, ub, a.time_limit);
+  if (r.best.start.empty()) {
+    fmt::print("{}: no schedule with makespan <= {} found in {:.2f} s ({} nodes){}\n", inst.name, ub,
+               r.seconds, r.nodes, r.proven ? "; none exists" : "");
+    return;
+  }
+  ValidateJsspSchedule(inst, r.best);
+  fmt::print("{}: makespan {} ({}) in {:.2f} s, {} nodes, horizon {}\n", inst.name, r.best.makespan,
+             r.proven ? "proven optimal" : "time limit, not proven", r.seconds, r.nodes, ub);
+}
+
 void AddJsspCommands(CLI::App& app) {
   auto* jssp = app.add_subcommand("jssp", "Job shop (J||Cmax): dispatching rules and tabu search");
   jssp->require_subcommand(1);
@@ -368,6 +395,14 @@ void AddJsspCommands(CLI::App& app) {
   blocking->add_option("--seeds", bl->seeds, "seeds averaged per instance")->capture_default_str();
   blocking->add_option("--max-down", bl->max_down, "d_max (0: the largest processing time)");
   blocking->callback([bl] { RunBlocking(*bl); });
+
+  auto ex = std::make_shared<JsspExactArgs>();
+  auto* exact =
+      jssp->add_subcommand("exact", "Exact branch and bound with Gecode (when built with libgecode-dev)");
+  exact->add_option("INSTANCE", ex->instance, "instance file")->required();
+  exact->add_option("--time-limit", ex->time_limit, "seconds (> 0)")->required();
+  exact->add_option("--upper-bound", ex->upper_bound, "horizon (default: a 20,000-move tabu search)");
+  exact->callback([ex] { RunJsspExact(*ex); });
 
   auto le = std::make_shared<JsspLearnArgs>();
   auto* learn =
