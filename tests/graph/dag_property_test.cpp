@@ -32,7 +32,7 @@ double FastestCriticalPath(const Problem& p) {
   return best;
 }
 
-TEST(RandomDags, EveryAlgorithmGivesAValidScheduleAboveTheLowerBound) {
+TEST(GraphRandomDags, EveryAlgorithmGivesAValidScheduleAboveTheLowerBound) {
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     RandomDagOptions o;
     o.num_tasks = 20 + static_cast<int>(seed % 7) * 10;
@@ -58,7 +58,7 @@ TEST(RandomDags, EveryAlgorithmGivesAValidScheduleAboveTheLowerBound) {
   }
 }
 
-TEST(RandomDags, OneProcessorRunsEverythingBackToBack) {
+TEST(GraphRandomDags, OneProcessorRunsEverythingBackToBack) {
   RandomDagOptions o;
   o.num_tasks = 60;
   o.num_procs = 1;
@@ -69,7 +69,7 @@ TEST(RandomDags, OneProcessorRunsEverythingBackToBack) {
   for (auto a : kAll) EXPECT_DOUBLE_EQ(ScheduleDag(p, a).makespan, total) << DagAlgorithmName(a);
 }
 
-TEST(Validator, CatchesEachKindOfViolation) {
+TEST(GraphValidator, CatchesEachKindOfViolation) {
   RandomDagOptions o;
   o.num_tasks = 30;
   o.num_procs = 3;
@@ -132,7 +132,7 @@ TEST(Validator, CatchesEachKindOfViolation) {
   EXPECT_FALSE(FindViolations(two, unplaced).empty());
 }
 
-TEST(Stg, IdenticalProcessorsScheduleAtOrAboveTheCertifiedOptimum) {
+TEST(GraphStg, IdenticalProcessorsScheduleAtOrAboveTheCertifiedOptimum) {
   const std::string dir = testing::SharedPath("data/dag/stg");
   SCHEDKIT_REQUIRE_SHARED(dir + "/optimal_homogeneous.csv");
   std::ifstream csv(dir + "/optimal_homogeneous.csv");

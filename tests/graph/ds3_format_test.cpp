@@ -47,7 +47,7 @@ const char* kSoc =
     "DVFS_mode none\nb 1\n"
     "comm_band_self 1000\ncomm_band 0 0 10\ncomm_band 0 1 3\n";
 
-TEST(Ds3Reader, ParsesJobsSocsAndExpandsCapacity) {
+TEST(GraphDs3Reader, ParsesJobsSocsAndExpandsCapacity) {
   const Ds3Job job = JobFrom(kTwoTaskJob);
   EXPECT_EQ(job.graph.name, "tiny");
   EXPECT_EQ(job.head, 0);
@@ -78,7 +78,7 @@ TEST(Ds3Reader, ParsesJobsSocsAndExpandsCapacity) {
   EXPECT_NE(svg.find("C_0"), std::string::npos);
 }
 
-TEST(Ds3Reader, ReadsEverySharedFile) {
+TEST(GraphDs3Reader, ReadsEverySharedFile) {
   const std::string dir = SharedPath("data/dag");
   SCHEDKIT_REQUIRE_SHARED(dir + "/ds3/soc/SoC.MULTIPLE_BAL.txt");
   const struct {
@@ -122,7 +122,7 @@ TEST(Ds3Reader, ReadsEverySharedFile) {
   EXPECT_DOUBLE_EQ(ScheduleHeft(top).makespan, 80);
 }
 
-TEST(Ds3Reader, MalformedJobsNameFileAndLine) {
+TEST(GraphDs3Reader, MalformedJobsNameFileAndLine) {
   EXPECT_EQ(ErrorOf([] { JobFrom("job_name x\nadd_new_tasks 2\na 0\nb 1 zero\n"); }),
             "job.txt:4: expected an integer predecessor id, found 'zero'");
   EXPECT_EQ(ErrorOf([] { JobFrom("job_name x\nadd_new_tasks 2\na 0\nb 1 7\n"); }),
@@ -139,12 +139,12 @@ TEST(Ds3Reader, MalformedJobsNameFileAndLine) {
             std::string::npos);
 }
 
-TEST(Ds3Reader, CyclicJobNamesTheCycle) {
+TEST(GraphDs3Reader, CyclicJobNamesTheCycle) {
   const std::string msg = ErrorOf([] { JobFrom("job_name loop\nadd_new_tasks 3\na 0 2\nb 1 0\nc 2 1\n"); });
   EXPECT_EQ(msg, "job.txt: graph 'loop' has a cycle: a(0) -> b(1) -> c(2) -> a(0)");
 }
 
-TEST(Ds3Reader, MalformedSocsNameFileAndLine) {
+TEST(GraphDs3Reader, MalformedSocsNameFileAndLine) {
   EXPECT_EQ(ErrorOf([] {
               SocFrom(
                   "add_new_resource resource_type CPU resource_name C resource_ID 0 capacity 1 "
@@ -168,14 +168,14 @@ TEST(Ds3Reader, MalformedSocsNameFileAndLine) {
             "soc.txt:3: comm_band names resource id 4, which is not defined");
 }
 
-TEST(Ds3Reader, TaskWithNoCapableProcessorIsAnError) {
+TEST(GraphDs3Reader, TaskWithNoCapableProcessorIsAnError) {
   const Ds3Job job = JobFrom("job_name j\nadd_new_tasks 2\na 0\nmystery 1 0\n");
   const Ds3Soc soc = SocFrom(kSoc);
   EXPECT_EQ(ErrorOf([&] { MakeProblem(job, soc); }),
             "job.txt on soc.txt: task mystery(1) of 'j' cannot run on any processor (none lists 'mystery')");
 }
 
-TEST(StgReader, ParsesAndRejectsMalformedLines) {
+TEST(GraphStgReader, ParsesAndRejectsMalformedLines) {
   std::istringstream ok("2\n0 0 0\n1 3 1 0\n2 4 1 0\n3 0 2 1 2\n");
   const Problem p = ParseStg(ok, "g.stg", 2);
   EXPECT_EQ(p.num_tasks(), 4);

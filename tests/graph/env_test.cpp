@@ -15,7 +15,7 @@ namespace {
 
 using testing::SharedPath;
 
-class SocEnvTest : public ::testing::Test {
+class GraphSocEnvTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string d = SharedPath("data/dag/ds3/");
@@ -32,7 +32,7 @@ class SocEnvTest : public ::testing::Test {
   SocSimConfig config_;
 };
 
-TEST_F(SocEnvTest, GreedyEarliestFinishThroughTheEnvironmentEqualsEtf) {
+TEST_F(GraphSocEnvTest, GreedyEarliestFinishThroughTheEnvironmentEqualsEtf) {
   SocPolicy etf_like;
   etf_like.weights = {0, 0, 0, 1, 0, 0, 0, 0};  // only the estimated finish
   for (std::uint64_t seed : {1, 2, 3}) {
@@ -44,7 +44,7 @@ TEST_F(SocEnvTest, GreedyEarliestFinishThroughTheEnvironmentEqualsEtf) {
   }
 }
 
-TEST_F(SocEnvTest, DeterministicForASeedAndRejectsBadActions) {
+TEST_F(GraphSocEnvTest, DeterministicForASeedAndRejectsBadActions) {
   SocEnv env(soc_, config_);
   auto run = [&](std::uint64_t seed) {
     std::vector<long long> times;
@@ -81,7 +81,7 @@ TEST_F(SocEnvTest, DeterministicForASeedAndRejectsBadActions) {
   EXPECT_THROW(env.Step(0, incapable), Error);
 }
 
-TEST_F(SocEnvTest, PolicyGradientLearnsAndIsDeterministic) {
+TEST_F(GraphSocEnvTest, PolicyGradientLearnsAndIsDeterministic) {
   PolicyTrainOptions o;
   o.iterations = 15;
   o.episodes_per_batch = 3;
@@ -100,7 +100,7 @@ TEST_F(SocEnvTest, PolicyGradientLearnsAndIsDeterministic) {
   EXPECT_LT(learned, EvaluateSocPolicy(soc_, c, SocPolicy{}, 77));
 }
 
-TEST(JsspEnv, EpisodeBuildsAValidScheduleAndReturnsMinusTheMakespan) {
+TEST(GraphJsspEnv, EpisodeBuildsAValidScheduleAndReturnsMinusTheMakespan) {
   const JsspInstance inst = RandomJsspInstance(6, 4, 3);
   JsspEnv env(inst);
   JsspObservation o = env.Reset();
@@ -131,7 +131,7 @@ TEST(JsspEnv, EpisodeBuildsAValidScheduleAndReturnsMinusTheMakespan) {
   EXPECT_EQ(RandomJsspInstance(6, 4, 3).proc, inst.proc);  // same seed, same instance
 }
 
-TEST(JsspPolicy, ReinforceLearnsADispatcherDeterministically) {
+TEST(GraphJsspPolicy, ReinforceLearnsADispatcherDeterministically) {
   JsspPolicyTrainOptions o;
   o.iterations = 40;
   o.episodes_per_batch = 6;

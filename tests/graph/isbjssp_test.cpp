@@ -17,7 +17,7 @@ JsspInstance FromText(const std::string& text) {
   return ParseJsspInstance(in, "inst.txt");
 }
 
-TEST(Isbjssp, BlockingByHand) {
+TEST(GraphIsbjssp, BlockingByHand) {
   // J0: M0 (2) then M1 (3); J1: M1 (1) then M0 (1). MWKR: J0 (5) takes M0 at 0, J1 takes M1 at 0.
   // J1 ends on M1 at 1 and blocks it waiting for M0 (held by J0 until 2). At 2 J0 is blocked on M0
   // waiting for M1, held by blocked J1: a swap cycle, both move at 2. J1 finishes M0 at 3, J0 M1 at 5.
@@ -33,7 +33,7 @@ TEST(Isbjssp, BlockingByHand) {
   EXPECT_EQ(r.blocked_time, 1);  // J1 blocked 1 unit; J0 swapped the moment it finished
 }
 
-TEST(Isbjssp, FreeMachineGoesToTheRuleChoice) {
+TEST(GraphIsbjssp, FreeMachineGoesToTheRuleChoice) {
   // Both jobs want M0 first: SPT starts the short one, LPT the long one.
   const JsspInstance inst = FromText("2 2\n0 5 1 1\n0 2 1 1\n");
   IsbjsspOptions o;
@@ -47,7 +47,7 @@ TEST(Isbjssp, FreeMachineGoesToTheRuleChoice) {
   EXPECT_TRUE(FindIsbjsspViolations(inst, lpt).empty());
 }
 
-TEST(Isbjssp, ValidUnderShutdownsAndDeterministicForASeed) {
+TEST(GraphIsbjssp, ValidUnderShutdownsAndDeterministicForASeed) {
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
     const JsspInstance inst = RandomJsspInstance(5 + static_cast<int>(seed), 4, seed);
     for (double p : {0.0, 0.05, 0.1}) {
@@ -69,7 +69,7 @@ TEST(Isbjssp, ValidUnderShutdownsAndDeterministicForASeed) {
   }
 }
 
-TEST(Isbjssp, ShutdownsSlowTheSharedInstancesDown) {
+TEST(GraphIsbjssp, ShutdownsSlowTheSharedInstancesDown) {
   const std::string path = testing::SharedPath("data/jssp/instances/ft06.txt");
   SCHEDKIT_REQUIRE_SHARED(path);
   const JsspInstance inst = ReadJsspInstance(path);
@@ -88,7 +88,7 @@ TEST(Isbjssp, ShutdownsSlowTheSharedInstancesDown) {
   EXPECT_GT(stormy / 5, calm);
 }
 
-TEST(Isbjssp, RejectsBadOptionsAndTheValidatorCatchesTampering) {
+TEST(GraphIsbjssp, RejectsBadOptionsAndTheValidatorCatchesTampering) {
   const JsspInstance inst = FromText("2 2\n0 2 1 3\n1 1 0 1\n");
   IsbjsspOptions o;
   o.shutdown_probability = 1.0;

@@ -37,7 +37,7 @@ JsspInstance FromText(const std::string& text) {
 // J0's second op to 4..6, so M1 must run J0 first? Hand check below.
 const char* kTiny = "2 2\n0 3 1 2\n1 4 0 1\n";
 
-TEST(JsspReader, ParsesAndComputesTheTrivialBound) {
+TEST(GraphJsspReader, ParsesAndComputesTheTrivialBound) {
   const JsspInstance inst = FromText(kTiny);
   EXPECT_EQ(inst.num_jobs, 2);
   EXPECT_EQ(inst.num_machines, 2);
@@ -46,7 +46,7 @@ TEST(JsspReader, ParsesAndComputesTheTrivialBound) {
   EXPECT_EQ(inst.TrivialLowerBound(), 6);  // machine 1 load 2 + 4, job 0 length 5
 }
 
-TEST(JsspReader, RejectsMalformedInstancesWithFileAndLine) {
+TEST(GraphJsspReader, RejectsMalformedInstancesWithFileAndLine) {
   EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2\n1 4 2 1\n"); }),
             "inst.txt:3: job 1 operation 1: machine index 2 out of range 0..1");
   EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2\n1 4 0\n"); }),
@@ -61,7 +61,7 @@ TEST(JsspReader, RejectsMalformedInstancesWithFileAndLine) {
             "inst.txt:3: unexpected data after the 1 job lines");
 }
 
-TEST(JsspValidator, CatchesOrderAndOverlapViolations) {
+TEST(GraphJsspValidator, CatchesOrderAndOverlapViolations) {
   const JsspInstance inst = FromText(kTiny);
   JsspSchedule ok;
   ok.start = {0, 4, 0, 4};  // J0: M0 0..3, M1 4..6; J1: M1 0..4, M0 4..5
@@ -76,7 +76,7 @@ TEST(JsspValidator, CatchesOrderAndOverlapViolations) {
   EXPECT_THROW(ValidateJsspSchedule(inst, span), Error);
 }
 
-TEST(JsspRules, GifflerThompsonByHand) {
+TEST(GraphJsspRules, GifflerThompsonByHand) {
   const JsspInstance inst = FromText(kTiny);
   // Step 1: earliest completion is J0 on M0 (3) -> M0 conflict set {J0}. Then J1 on M1 ends 4 (vs J0's
   // 3+2=5): M1 conflict {J0 (est 3), J1 (est 0)}. SPT picks J0's op (2) -> J1 on M1 at 5..9 -> 10.
@@ -89,14 +89,14 @@ TEST(JsspRules, GifflerThompsonByHand) {
   EXPECT_EQ(lpt.makespan, 6);
 }
 
-TEST(JsspRules, NamesParseAndUnknownOnesListTheValidOnes) {
+TEST(GraphJsspRules, NamesParseAndUnknownOnesListTheValidOnes) {
   EXPECT_EQ(ParseDispatchRule("FDD/MWKR"), DispatchRule::kFddMwkr);
   EXPECT_EQ(ParseDispatchRule("mwkr"), DispatchRule::kMwkr);
   EXPECT_EQ(ErrorOf([] { ParseDispatchRule("edd"); }),
             "unknown dispatching rule 'edd' (valid: spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr)");
 }
 
-TEST(JsspRules, EveryRuleIsValidOnEverySharedInstance) {
+TEST(GraphJsspRules, EveryRuleIsValidOnEverySharedInstance) {
   const std::string dir = SharedPath("data/jssp/instances");
   SCHEDKIT_REQUIRE_SHARED(dir);
   int count = 0;
@@ -114,7 +114,7 @@ TEST(JsspRules, EveryRuleIsValidOnEverySharedInstance) {
   EXPECT_GT(count, 60);
 }
 
-TEST(JsspBounds, ReadsTheSharedTable) {
+TEST(GraphJsspBounds, ReadsTheSharedTable) {
   const std::string path = SharedPath("data/jssp/bounds.csv");
   SCHEDKIT_REQUIRE_SHARED(path);
   const auto b = ReadJsspBounds(path);
@@ -125,7 +125,7 @@ TEST(JsspBounds, ReadsTheSharedTable) {
   EXPECT_GT(b.at("ta41").cpsat600_ub, b.at("ta41").ub - 1);
 }
 
-TEST(JsspTabu, FindsTheFt06OptimumAndStopsAtTheBound) {
+TEST(GraphJsspTabu, FindsTheFt06OptimumAndStopsAtTheBound) {
   const std::string path = SharedPath("data/jssp/instances/ft06.txt");
   SCHEDKIT_REQUIRE_SHARED(path);
   const JsspInstance inst = ReadJsspInstance(path);
@@ -144,11 +144,11 @@ TEST(JsspTabu, FindsTheFt06OptimumAndStopsAtTheBound) {
   }
 }
 
-class JsspTabuNeighbourhood : public ::testing::TestWithParam<TabuNeighbourhood> {};
-INSTANTIATE_TEST_SUITE_P(N5AndN7, JsspTabuNeighbourhood,
+class GraphJsspTabuNeighbourhood : public ::testing::TestWithParam<TabuNeighbourhood> {};
+INSTANTIATE_TEST_SUITE_P(GraphN5AndN7, GraphJsspTabuNeighbourhood,
                          ::testing::Values(TabuNeighbourhood::kN5, TabuNeighbourhood::kN7));
 
-TEST_P(JsspTabuNeighbourhood, DeterministicForASeedUnderAnIterationLimit) {
+TEST_P(GraphJsspTabuNeighbourhood, DeterministicForASeedUnderAnIterationLimit) {
   const std::string path = SharedPath("data/jssp/instances/la16.txt");
   SCHEDKIT_REQUIRE_SHARED(path);
   const JsspInstance inst = ReadJsspInstance(path);
@@ -168,7 +168,7 @@ TEST_P(JsspTabuNeighbourhood, DeterministicForASeedUnderAnIterationLimit) {
   EXPECT_TRUE(FindJsspViolations(inst, a.best).empty());
 }
 
-TEST(JsspTabu, ValidOnRandomInstancesAndNeverWorseThanTheStart) {
+TEST(GraphJsspTabu, ValidOnRandomInstancesAndNeverWorseThanTheStart) {
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     const JsspInstance inst =
         RandomJsspInstance(4 + static_cast<int>(seed % 5), 3 + static_cast<int>(seed % 4), seed);
@@ -187,7 +187,7 @@ TEST(JsspTabu, ValidOnRandomInstancesAndNeverWorseThanTheStart) {
   }
 }
 
-TEST(JsspTabu, RejectsBadLimits) {
+TEST(GraphJsspTabu, RejectsBadLimits) {
   const JsspInstance inst = FromText(kTiny);
   const JsspSchedule s = ScheduleByRule(inst, DispatchRule::kLpt);
   TabuOptions o;
@@ -204,7 +204,7 @@ TEST(JsspTabu, RejectsBadLimits) {
   EXPECT_THROW(TabuSearch(inst, bad, o), Error);
 }
 
-TEST(JsspTabu, ScheduleFromOrdersRejectsACycle) {
+TEST(GraphJsspTabu, ScheduleFromOrdersRejectsACycle) {
   const JsspInstance inst = FromText(kTiny);
   // M0: J1's op (3) before J0's op (0); M1: J0's op (1)... J1 op1 needs J1 op0 on M1 after J0 op1 which
   // needs J0 op0 on M0 after J1 op1: a cycle.
@@ -212,7 +212,7 @@ TEST(JsspTabu, ScheduleFromOrdersRejectsACycle) {
   EXPECT_EQ(ScheduleFromOrders(inst, {{0, 3}, {2, 1}}).makespan, 6);
 }
 
-TEST(JsspExact, GecodeProvesSmallOptima) {
+TEST(GraphJsspExact, GecodeProvesSmallOptima) {
   if (!GecodeAvailable()) GTEST_SKIP() << "built without Gecode (libgecode-dev not found at configure time)";
   const std::string dir = SharedPath("data/jssp/instances/");
   SCHEDKIT_REQUIRE_SHARED(dir + "ft06.txt");
@@ -240,7 +240,7 @@ TEST(JsspExact, GecodeProvesSmallOptima) {
 }
 
 // CI smoke pass of the gap-table bench: the ft family, all rules, tabu under an iteration limit.
-TEST(JsspBench, SmokePassOnTheFtFamily) {
+TEST(GraphJsspBench, SmokePassOnTheFtFamily) {
   const std::string dir = SharedPath("data/jssp");
   SCHEDKIT_REQUIRE_SHARED(dir + "/bounds.csv");
   JsspBenchOptions o;

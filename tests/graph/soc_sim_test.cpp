@@ -34,7 +34,7 @@ const char* kSoc =
 // a -> b with 40 units of data.
 const char* kChain = "job_name chain\nadd_new_tasks 2\na 0\na HEAD\nb 1 0\nb TAIL\ncomm_vol 0 1 40\n";
 
-TEST(SocSim, SingleJobByHand) {
+TEST(GraphSocSim, SingleJobByHand) {
   SocSimConfig c;
   c.apps = {JobFrom(kChain)};
   c.max_jobs = 1;
@@ -51,7 +51,7 @@ TEST(SocSim, SingleJobByHand) {
   EXPECT_NEAR(met.pe_utilisation[2], 1.0 / 31, 1e-12);  // X busy 1 us of 31
 }
 
-TEST(SocSim, FixedInjectionQueuesJobsBehindEachOther) {
+TEST(GraphSocSim, FixedInjectionQueuesJobsBehindEachOther) {
   SocSimConfig c;
   c.apps = {JobFrom(kChain)};
   c.max_jobs = 3;
@@ -65,7 +65,7 @@ TEST(SocSim, FixedInjectionQueuesJobsBehindEachOther) {
   EXPECT_EQ(r.end_time_us, 45);
 }
 
-TEST(SocSim, Ds3SingleJobFigures) {
+TEST(GraphSocSim, Ds3SingleJobFigures) {
   const std::string d = SharedPath("data/dag/ds3/");
   SCHEDKIT_REQUIRE_SHARED(d + "soc/SoC.MULTIPLE_BAL.txt");
   const Ds3Soc soc = ReadDs3Soc(d + "soc/SoC.MULTIPLE_BAL.txt");
@@ -85,7 +85,7 @@ TEST(SocSim, Ds3SingleJobFigures) {
   EXPECT_DOUBLE_EQ(run("job_WIFI_5RXM.txt", SocScheduler::kMet), 307);
 }
 
-TEST(SocSim, StreamingIsDeterministicAndConsistent) {
+TEST(GraphSocSim, StreamingIsDeterministicAndConsistent) {
   const std::string d = SharedPath("data/dag/ds3/");
   SCHEDKIT_REQUIRE_SHARED(d + "soc/SoC.MULTIPLE_BAL.txt");
   const Ds3Soc soc = ReadDs3Soc(d + "soc/SoC.MULTIPLE_BAL.txt");
@@ -124,7 +124,7 @@ TEST(SocSim, StreamingIsDeterministicAndConsistent) {
   EXPECT_NE(SimulateSoc(soc, c).avg_job_time_us, base);
 }
 
-TEST(SocSim, RejectsBadConfigurations) {
+TEST(GraphSocSim, RejectsBadConfigurations) {
   const Ds3Soc soc = SocFrom(kSoc);
   SocSimConfig c;
   EXPECT_THROW(SimulateSoc(soc, c), Error);  // no app

@@ -10,7 +10,7 @@ namespace {
 
 using testing::SharedPath;
 
-class Topcuoglu : public ::testing::Test {
+class GraphTopcuoglu : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string job = SharedPath("data/dag/ds3/jobs/job_Top.txt");
@@ -22,7 +22,7 @@ class Topcuoglu : public ::testing::Test {
   Problem problem_;
 };
 
-TEST_F(Topcuoglu, ReadsThePaperCostsAndEdgeWeights) {
+TEST_F(GraphTopcuoglu, ReadsThePaperCostsAndEdgeWeights) {
   ASSERT_EQ(problem_.num_tasks(), 10);
   ASSERT_EQ(problem_.num_procs(), 3);
   EXPECT_EQ(problem_.graph.num_edges(), 15);
@@ -35,13 +35,13 @@ TEST_F(Topcuoglu, ReadsThePaperCostsAndEdgeWeights) {
   EXPECT_DOUBLE_EQ(problem_.CommTime(18, 2, 2), 0);
 }
 
-TEST_F(Topcuoglu, UpwardRanksMatchThePaper) {
+TEST_F(GraphTopcuoglu, UpwardRanksMatchThePaper) {
   const std::vector<double> expected = {108, 77, 80, 80, 69, 63.333, 42.667, 35.667, 44.333, 14.667};
   const auto rank = UpwardRanks(problem_);
   for (int i = 0; i < 10; ++i) EXPECT_NEAR(rank[i], expected[i], 1e-3) << "n" << i + 1;
 }
 
-TEST_F(Topcuoglu, HeftMakespanIs80) {
+TEST_F(GraphTopcuoglu, HeftMakespanIs80) {
   const DagSchedule s = ScheduleHeft(problem_);
   EXPECT_TRUE(FindViolations(problem_, s).empty());
   EXPECT_DOUBLE_EQ(s.makespan, 80);
@@ -51,7 +51,7 @@ TEST_F(Topcuoglu, HeftMakespanIs80) {
   EXPECT_EQ(s.tasks[9].proc, 1);
 }
 
-TEST_F(Topcuoglu, CpopCriticalPathAndMakespan86) {
+TEST_F(GraphTopcuoglu, CpopCriticalPathAndMakespan86) {
   const CpopInfo cp = CriticalPath(problem_);
   EXPECT_EQ(cp.critical_path, (std::vector<int>{0, 1, 8, 9}));
   EXPECT_NEAR(cp.length, 108, 1e-9);
@@ -61,7 +61,7 @@ TEST_F(Topcuoglu, CpopCriticalPathAndMakespan86) {
   EXPECT_DOUBLE_EQ(s.makespan, 86);
 }
 
-TEST_F(Topcuoglu, PeftRanksAndMakespan85) {
+TEST_F(GraphTopcuoglu, PeftRanksAndMakespan85) {
   const std::vector<double> expected = {46.333, 29.667, 25.667, 31.0,   27.667,
                                         23.667, 14.667, 13.667, 14.333, 0};
   const auto rank = OctRanks(problem_);
@@ -71,7 +71,7 @@ TEST_F(Topcuoglu, PeftRanksAndMakespan85) {
   EXPECT_DOUBLE_EQ(s.makespan, 85);
 }
 
-TEST_F(Topcuoglu, MetAndEtfAreValid) {
+TEST_F(GraphTopcuoglu, MetAndEtfAreValid) {
   for (auto a : {DagAlgorithm::kMet, DagAlgorithm::kEtf}) {
     const DagSchedule s = ScheduleDag(problem_, a);
     EXPECT_TRUE(FindViolations(problem_, s).empty()) << DagAlgorithmName(a);
