@@ -446,6 +446,11 @@ void RunSocSimulate(const SocSimulateArgs& a) {
   std::vector<SocScheduler> schedulers;
   for (const auto& s : SplitCommas(a.scheduler)) schedulers.push_back(ParseSocScheduler(s));
   if (schedulers.empty()) throw Error("--scheduler: give at least one scheduler");
+  std::vector<double> scales;
+  for (const auto& sc : SplitCommas(a.scales)) {
+    scales.push_back(ParseNumberFlag(sc, "--scale"));
+    if (!(scales.back() > 0)) throw Error(fmt::format("--scale must be > 0 us, got {}", sc));
+  }
   fmt::print("soc {} ({} PEs), {} job type(s), {} jobs, max {} in parallel, noise sigma {:g}, seed {}\n",
              a.soc, soc.num_pes() - 1, c.apps.size(), c.max_jobs, c.max_jobs_in_parallel, c.noise_sigma,
              c.seed);
@@ -453,9 +458,9 @@ void RunSocSimulate(const SocSimulateArgs& a) {
       "| scheduler | scale (us) | injection (jobs/ms) | avg job time (us) | throughput (jobs/ms) | mean PE "
       "utilisation |\n|---|---|---|---|---|---|\n");
   for (SocScheduler s : schedulers) {
-    for (const auto& sc : SplitCommas(a.scales)) {
+    for (double scale : scales) {
       c.scheduler = s;
-      c.scale_us = ParseNumberFlag(sc, "--scale");
+      c.scale_us = scale;
       const SocSimResult r = SimulateSoc(soc, c);
       double util = 0;
       for (double u : r.pe_utilisation) util += u;
