@@ -1,0 +1,51 @@
+// A DS3-style streaming simulator: jobs (DAGs) arrive on a heterogeneous SoC, their tasks move
+// outstanding -> ready -> assigned (waiting for data) -> running -> done, and a runtime scheduler maps
+// ready tasks to PEs. Time is in integer microseconds as in DS3 (1 us clock, int() communication times).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "schedkit/graph/ds3_format.h"
+
+namespace schedkit::graph {
+
+enum class SocScheduler { kMet, kEtf, kHeftRt, kTable, kExternal };
+// met, etf, heft (runtime HEFT), table (static HEFT mapping per job), external (reset/step environment).
+SocScheduler ParseSocScheduler(const std::string& name);
+const char* SocSchedulerName(SocScheduler s);
+
+struct SocSimConfig {
+  std::vector<Ds3Job> apps;           // the job mix
+  std::vector<double> probabilities;  // one per app (empty: uniform); need not sum to 1
+  double scale_us = 100;              // mean inter-arrival time (exponential), or the exact gap if fixed
+  bool fixed_injection = false;
+  int max_jobs_in_parallel = 12;  // injection pauses while this many jobs are in the system
+  long long max_jobs = 100;       // jobs to inject in total (all are run to completion)
+  long long warmup_us = 0;        // jobs finishing before this time are not counted
+  SocScheduler scheduler = SocScheduler::kEtf;
+  double noise_sigma = 0;  // actual time = expected * max(0.1, N(1, sigma)), rounded; schedulers see expected
+  std::uint64_t seed = 1;
+};
+
+struct SocSimResult {
+  long long injected_jobs = 0;
+  long long completed_jobs = 0;       // counted after warm-up
+  double avg_job_time_us = 0;         // mean (tail finish - injection) over counted jobs
+  double throughput_jobs_per_ms = 0;  // counted jobs / (end - warm-up)
+  double injection_rate_jobs_per_ms = 0;
+  long long end_time_us = 0;
+  std::vector<std::string> pe_names;
+  std::vector<double> pe_utilisation;  // busy time after warm-up / (end - warm-up)
+  long long tasks_run = 0;
+};
+
+class SocSimulator;  // defined in soc_sim.cpp; also drives the reset/step environment
+
+// Runs the whole simulation. Throws schedkit::Error on a bad configuration (no app, a task no PE can
+// run, max_jobs_in_parallel < 1, scale <= 0, a probability < 0, external scheduler).
+SocSimResult SimulateSoc(const Ds3Soc& soc, const SocSimConfig& config);
+
+}  // namespace schedkit::graph

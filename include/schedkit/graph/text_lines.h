@@ -1,0 +1,37 @@
+// Small helpers shared by the text readers: whitespace tokenising and strict number parsing with
+// "file:line" messages.
+#pragma once
+
+#include <fstream>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace schedkit::graph {
+
+std::vector<std::string_view> SplitWords(std::string_view line);
+
+// Reads one line at a time and remembers its number, for error messages.
+class LineReader {
+ public:
+  LineReader(std::istream& in, std::string source) : in_(in), source_(std::move(source)) {}
+  // Next line (without the newline); false at end of input.
+  bool Next(std::string& line);
+  int line_number() const { return line_; }
+  const std::string& source() const { return source_; }
+  // "source:line: message"
+  [[noreturn]] void Fail(const std::string& message) const;
+  long long Int(std::string_view word, const char* what) const;
+  double Number(std::string_view word, const char* what) const;
+
+ private:
+  std::istream& in_;
+  std::string source_;
+  int line_ = 0;
+};
+
+// Opens a file for reading or throws schedkit::Error naming it.
+std::ifstream OpenInput(const std::string& path);
+
+}  // namespace schedkit::graph

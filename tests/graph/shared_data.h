@@ -1,0 +1,30 @@
+// Locating ../shared data in tests: skip with a visible reason when absent, fail under CI=true.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace schedkit::graph::testing {
+
+inline std::string SharedPath(const std::string& relative) {
+  return std::string(SCHEDKIT_SHARED_DIR) + "/" + relative;
+}
+
+inline bool RunningInCi() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
+}  // namespace schedkit::graph::testing
+
+// Skips the test (or fails it under CI=true) when the shared file or folder is missing.
+#define SCHEDKIT_REQUIRE_SHARED(path)                                                            \
+  do {                                                                                           \
+    if (!std::filesystem::exists(path)) {                                                        \
+      if (::schedkit::graph::testing::RunningInCi()) FAIL() << "missing shared data " << (path); \
+      GTEST_SKIP() << "shared data not found: " << (path);                                       \
+    }                                                                                            \
+  } while (0)
