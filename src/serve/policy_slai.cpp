@@ -1,17 +1,20 @@
 // `slai`: SLO-aware LLM inference (Bari, Hegde, de Veciana 2025), reconstructed from the abstract (no code is
 // public; docs/policies.md gives the reading). Every iteration:
-//   class 0: decodes whose slack = last token time + TBT SLO - now - estimated iteration time <= margin,
-//            most urgent first;
+//   class 0: decodes that could miss their deadline (last token time + TBT SLO) if deferred once more:
+//            deadline - now <= 2 x longest recent iteration + margin (this iteration and the next may both be
+//            long: a prefill chunk shares them), most urgent first;
 //   class 1: prefills (waiting prompts and ongoing chunks), shortest prompt first;
 //   class 2: the other decodes, earliest deadline first: they get only what the budget leaves (deferred while
 //            they have slack), which is what frees room for prefills compared with Sarathi.
 // One token budget for all tokens (512 as Sarathi), KV and preemption as Sarathi (whole prompt with the
 // watermark, recompute); a waiting prompt never evicts a running request.
-// SLOs: RequestSpec::tbt_slo when set, else option tbt_slo (0.1 s). The iteration time is an exponential
-// moving average (weight 0.2) of the measured iteration durations.
+// SLOs: RequestSpec::tbt_slo when set, else option tbt_slo (0.1 s). The iteration time is the longest of the
+// last 32 measured iteration durations (the real-time measurement the paper mentions).
 // Options: tbt_slo (0.1), margin (0 s), token budget via the scheduler (default 512), preemption.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "policies.h"
@@ -28,8 +31,8 @@ class SlaiPolicy : public RankedPolicy {
       : RankedPolicy("slai", rules), tbt_slo_(tbt_slo), margin_(margin) {}
 
   void OnIterationDone(const EngineView& engine) override {
-    const double dt = engine.now - started_;
-    iteration_time_ = iteration_time_ == 0 ? dt : 0.8 * iteration_time_ + 0.2 * dt;
+    recent_[next_++ % recent_.size()] = engine.now - started_;
+    iteration_time_ = *std::max_element(recent_.begin(), recent_.end());
   }
 
  protected:
@@ -51,7 +54,7 @@ class SlaiPolicy : public RankedPolicy {
       }
       const double deadline = Deadline(*r);
       r->rank_key = deadline;
-      r->rank_class = deadline - engine.now - iteration_time_ <= margin_ ? 0 : 2;
+      r->rank_class = deadline - engine.now <= 2 * iteration_time_ + margin_ ? 0 : 2;
     }
   }
 
@@ -68,6 +71,8 @@ class SlaiPolicy : public RankedPolicy {
   double margin_;
   double iteration_time_ = 0.0;
   double started_ = 0.0;
+  std::array<double, 32> recent_{};
+  size_t next_ = 0;
 };
 
 }  // namespace

@@ -73,7 +73,7 @@ TEST(IterationTableSlai, ShortestPromptFirstAndDecodesWithSlackGoLast) {
       RunTable(s, {testing::Spec(0, 0, 2, 4), testing::Spec(1, 0, 3, 2), testing::Spec(2, 2, 2, 1)});
   const Table want = {
       "0:2 1:2",      // prefills by prompt length: 0 (2) whole, then a chunk of 1 (3)
-      "1:1 0:1",      // 1's last prompt token (a prefill) before 0's decode (slack 3.5 - 1 - 1 = 1.5)
+      "1:1 0:1",      // 1's last prompt token (a prefill) before 0's decode (deadline 3.5 - 1 > 2 iterations)
       "2:2 0:1 1:1",  // new prompt 2 first; decodes 0 and 1 (same deadline 4.5, arrival order)
       "0:1",
   };
@@ -83,11 +83,12 @@ TEST(IterationTableSlai, ShortestPromptFirstAndDecodesWithSlackGoLast) {
 TEST(IterationTableSlai, DecodeWithSlackIsDeferredAndAnUrgentOneIsNot) {
   const std::vector<RequestSpec> specs = {testing::Spec(0, 0, 1, 3), testing::Spec(1, 1, 2, 1)};
   Scheduler relaxed(Roomy(2, 16), MakePolicy("slai", {{"tbt_slo", "2.5"}}));
-  // t=1: 0's deadline is 1 + 2.5, slack 1.5 after a 1 s iteration: the prompt takes the whole budget.
+  // t=1: 0's deadline is 1 + 2.5, more than two 1 s iterations away: the prompt takes the whole budget.
   const Table want_relaxed = {"0:1", "1:2", "0:1", "0:1"};
   EXPECT_EQ(RunTable(relaxed, specs), want_relaxed);
   Scheduler tight(Roomy(2, 16), MakePolicy("slai", {{"tbt_slo", "1"}}));
-  // TBT 1 s: slack 0 every iteration, the decode goes first and the prompt is chunked behind it.
+  // TBT 1 s: the deadline is one iteration away every time: the decode goes first, the prompt is chunked
+  // behind it.
   const Table want_tight = {"0:1", "0:1 1:1", "0:1 1:1"};
   EXPECT_EQ(RunTable(tight, specs), want_tight);
 }
