@@ -3,11 +3,29 @@
 // UpdateFromOutput() that completes it (not timed).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+
+// Instruction counts: run under `valgrind --tool=callgrind --collect-atstart=no`; only the timed Schedule()
+// calls are collected, and the number of them is printed at exit (Ir / calls = instructions per call).
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define SCHEDKIT_COLLECT() CALLGRIND_TOGGLE_COLLECT
+#else
+#define SCHEDKIT_COLLECT()
+#endif
+
 #include "schedkit/serve/scheduler.h"
 
 namespace {
 
 using namespace schedkit::serve;
+
+int64_t g_timed_calls = 0;
+struct PrintCalls {
+  ~PrintCalls() {
+    std::fprintf(stderr, "timed Schedule() calls: %lld\n", static_cast<long long>(g_timed_calls));
+  }
+} g_print_calls;
 
 void BM_ScheduleWith(benchmark::State& state, const char* policy, const PolicyOptions& options) {
   SchedulerConfig c;
@@ -41,7 +59,10 @@ void BM_ScheduleWith(benchmark::State& state, const char* policy, const PolicyOp
   }
   add(10'000);
   for (auto _ : state) {
+    SCHEDKIT_COLLECT();
     const SchedulerOutput& out = s.Schedule(now);
+    SCHEDKIT_COLLECT();
+    ++g_timed_calls;
     benchmark::DoNotOptimize(out.scheduled.data());
     state.PauseTiming();
     now += 0.01;

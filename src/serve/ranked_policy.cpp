@@ -57,35 +57,35 @@ void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView
   BeforeIteration(engine);
   RerankRunning(running, engine);
   auto before = [](const Request* a, const Request* b) { return RanksBefore(*a, *b); };
-  if (std::is_sorted(running.begin(), running.end(), before)) return;
   // Between iterations only a few requests change rank (a promotion, a demotion, a level crossing): keep the
   // longest run of the list that a greedy pass finds in order -- forward (keeps the list when an element
   // moved up) or backward (when one moved down) -- sort the few displaced ones and merge: O(n + k log k).
-  auto split = [&](bool forward) {
-    kept_.clear();
-    displaced_.clear();
-    if (forward) {
-      for (Request* r : running) {
-        if (kept_.empty() || !before(r, kept_.back())) {
-          kept_.push_back(r);
-        } else {
-          displaced_.push_back(r);
-        }
-      }
+  kept_.clear();
+  displaced_.clear();
+  for (Request* r : running) {
+    if (kept_.empty() || !before(r, kept_.back())) {
+      kept_.push_back(r);
     } else {
-      for (auto it = running.rbegin(); it != running.rend(); ++it) {
-        if (kept_.empty() || !before(kept_.back(), *it)) {
-          kept_.push_back(*it);
-        } else {
-          displaced_.push_back(*it);
-        }
-      }
-      std::reverse(kept_.begin(), kept_.end());
+      displaced_.push_back(r);
     }
-    return displaced_.size();
-  };
-  const size_t forward_displaced = split(true);
-  if (forward_displaced > 1 && split(false) > forward_displaced) split(true);
+  }
+  if (displaced_.empty()) return;  // already in order
+  if (displaced_.size() > 1) {
+    kept_back_.clear();
+    displaced_back_.clear();
+    for (auto it = running.rbegin(); it != running.rend(); ++it) {
+      if (kept_back_.empty() || !before(kept_back_.back(), *it)) {
+        kept_back_.push_back(*it);
+      } else {
+        displaced_back_.push_back(*it);
+      }
+    }
+    if (displaced_back_.size() < displaced_.size()) {
+      std::reverse(kept_back_.begin(), kept_back_.end());
+      kept_.swap(kept_back_);
+      displaced_.swap(displaced_back_);
+    }
+  }
   std::sort(displaced_.begin(), displaced_.end(), before);
   std::merge(kept_.begin(), kept_.end(), displaced_.begin(), displaced_.end(), running.begin(), before);
 }

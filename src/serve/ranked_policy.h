@@ -79,7 +79,7 @@ class RankedPolicy : public SchedulingPolicy {
   std::string name_;
   BatchingRules rules_;
   std::vector<Entry> heap_;
-  std::vector<Request*> kept_, displaced_;  // OrderRunning's buffers
+  std::vector<Request*> kept_, displaced_, kept_back_, displaced_back_;  // OrderRunning's buffers
   uint64_t next_stamp_ = 0;
   size_t num_waiting_ = 0;
 };
