@@ -67,6 +67,24 @@ TEST(IterationTableAutellix, AtlasRanksACallByItsCriticalPathNotTheProgramTotal)
   EXPECT_EQ(RunTable(atlas, specs), want_atlas);
 }
 
+TEST(IterationTableAutellix, AntiStarvationPromotesALongWaitingCall) {
+  PolicyOptions o = kSmallQueues;
+  o["beta"] = "0.3";  // promote when waited iterations / service >= 0.3
+  Scheduler s(Roomy(16, 1), MakePolicy("autellix-plas", o));
+  // Program 0: call 0 (3 tokens) then call 1 (2 tokens) at t=3; program 1: call 2 (6 tokens) at t=3.
+  const Table t = RunTable(s, {Call(0, 0, 1, 3, 0), Call(1, 3, 1, 2, 0), Call(2, 3, 1, 6, 1)});
+  const Table want = {
+      "0:1", "0:1", "0:1",  // program 0 has 3 iterations of service
+      "2:1",                // t=3: call 2 (level 0) before call 1 (value 3: level 1)
+      "1:1",  // call 1 waited 1 / service 3 >= 0.3: promoted to level 0, evicts call 2 (earlier arrival)
+      "2:2",  // call 1 demoted (value 4: level 2); call 2 (level 0) evicts it, recomputes 1 + 1
+      "2:1",  // call 1 waited 1 / 4 < 0.3
+      "1:2",  // waited 2 / 4 >= 0.3: promoted again, evicts call 2 (level 1), finishes
+      "2:4", "2:1", "2:1",  // call 2 recomputes prompt + 3 tokens and finishes
+  };
+  EXPECT_EQ(t, want);
+}
+
 TEST(IterationTableSlai, ShortestPromptFirstAndDecodesWithSlackGoLast) {
   Scheduler s(Roomy(4, 16), MakePolicy("slai", {{"tbt_slo", "2.5"}}));
   const Table t =
