@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -14,9 +15,11 @@
 #include "schedkit/sim/capacity.h"
 #include "schedkit/sim/execution_model.h"
 #include "schedkit/sim/hardware.h"
+#include "schedkit/sim/programs.h"
 #include "schedkit/sim/report.h"
 #include "schedkit/sim/simulator.h"
 #include "schedkit/sim/workload.h"
+#include "schedkit/sim/workload_assign.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::cli {
@@ -56,6 +59,12 @@ struct ServeFlags {
   std::string profile_dir;
   bool no_progress = false;
   bool vidur_compat = false;
+  std::string clients = "none";  // client assignment rule (workload_assign.h)
+  std::string slo_classes;       // SLO classes assigned by share
+  std::string programs;          // agentic program workload shape: chain | fanout | mixed
+  int64_t num_programs = 200;
+  double program_rate = 0.5;
+  double think_time = 1.0;
 
   void Register(CLI::App* app, bool many_policies) {
     app->add_option("--trace", trace,
@@ -120,9 +129,24 @@ struct ServeFlags {
     app->add_option("--seed", seed, "Random seed (synthetic workloads, random router, capacity arrivals)");
     app->add_option("--profile-dir", profile_dir, "Folder of Vidur-format profiles (default: bundled)");
     app->add_flag("--no-progress", no_progress, "No progress indicator on stderr");
-    app->add_flag("--vidur-compat", vidur_compat,
-                  "Model Vidur's choices: profile rows with any empty timing dropped, predictions flat beyond the "
-                  "profiled grid, KV rounded to whole --max-tokens requests");
+    app->add_option("--clients", clients,
+                    "Client ids for the requests: none | uniform:N | heavy:N,K (client 0 at K x the others' "
+                    "rate) | zipf:N,S (synthetic workloads default to one client)");
+    app->add_option("--slo-classes", slo_classes,
+                    "Per-request SLO classes SHARE:TTFT:TBT[,...] (shares sum to 1; priority = class index)");
+    app->add_option("--programs", programs,
+                    "Agentic program workload instead of independent requests: chain | fanout | mixed (call "
+                    "lengths from the trace; a call arrives think time after its parents finish)");
+    app->add_option("--num-programs", num_programs, "Programs in the --programs workload")
+        ->check(CLI::PositiveNumber);
+    app->add_option("--program-rate", program_rate, "Program arrivals per second (Poisson)")
+        ->check(CLI::PositiveNumber);
+    app->add_option("--think-time", think_time, "Mean think/tool time between dependent calls (s)")
+        ->check(CLI::NonNegativeNumber);
+    app->add_flag(
+        "--vidur-compat", vidur_compat,
+        "Model Vidur's choices: profile rows with any empty timing dropped, predictions flat beyond the "
+        "profiled grid, KV rounded to whole --max-tokens requests");
   }
 };
 
@@ -191,6 +215,20 @@ serve::PolicyOptions OptionsFor(const std::string& policy, const std::vector<std
   return out;
 }
 
+// Synthetic workloads have one client (id 0) unless --clients says otherwise.
+class OneClient : public sim::RequestSource {
+ public:
+  explicit OneClient(std::unique_ptr<sim::RequestSource> inner) : inner_(std::move(inner)) {}
+  std::optional<serve::RequestSpec> Next() override {
+    auto r = inner_->Next();
+    if (r && r->client == serve::kNoClient) r->client = 0;
+    return r;
+  }
+
+ private:
+  std::unique_ptr<sim::RequestSource> inner_;
+};
+
 // Everything a run needs, resolved from the flags once.
 struct Deployment {
   const sim::ModelSpec* model = nullptr;
@@ -201,10 +239,13 @@ struct Deployment {
   std::vector<serve::RequestSpec> requests;  // trace workloads
   sim::SyntheticOptions synthetic;
   bool is_synthetic = false;
+  bool materialised_synthetic = false;  // synthetic requests held in `requests` (for --clients/--slo-classes)
+  std::vector<sim::Program> programs;   // --programs workloads
   nlohmann::json config;
 
   std::unique_ptr<sim::RequestSource> Source() const {
-    if (is_synthetic) return sim::MakeSyntheticSource(synthetic);
+    if (!programs.empty()) return sim::MakeProgramSource(programs);
+    if (is_synthetic) return std::make_unique<OneClient>(sim::MakeSyntheticSource(synthetic));
     return sim::MakeVectorSource(requests);
   }
 };
@@ -266,6 +307,50 @@ Deployment Resolve(const ServeFlags& f) {
     }
     d.requests = std::move(t.requests);
   }
+  const sim::ClientAssignment clients = sim::ParseClientAssignment(f.clients, "--clients");
+  const std::vector<sim::SloClass> slo_classes = f.slo_classes.empty()
+                                                     ? std::vector<sim::SloClass>{}
+                                                     : sim::ParseSloClasses(f.slo_classes, "--slo-classes");
+  if (!f.programs.empty()) {
+    sim::ProgramOptions po;
+    po.shape = sim::ParseProgramShape(f.programs, "--programs");
+    po.num_programs = f.num_programs;
+    po.rate = f.program_rate;
+    po.think_time = f.think_time;
+    po.seed = f.seed;
+    if (d.is_synthetic) {
+      auto src = sim::MakeSyntheticSource(d.synthetic);
+      while (auto r = src->Next()) po.lengths.emplace_back(r->prompt_tokens, r->output_tokens);
+    } else {
+      for (const auto& r : d.requests) po.lengths.emplace_back(r.prompt_tokens, r.output_tokens);
+    }
+    d.programs = sim::GeneratePrograms(po);
+  } else if (clients.kind != sim::ClientAssignment::Kind::kNone || !slo_classes.empty()) {
+    if (d.is_synthetic) {  // materialise: assignments need the whole list
+      auto src = sim::MakeSyntheticSource(d.synthetic);
+      while (auto r = src->Next()) d.requests.push_back(*r);
+      d.is_synthetic = false;
+      d.materialised_synthetic = true;
+    }
+    sim::ClientAssignment rule = clients;
+    rule.seed = f.seed;
+    sim::AssignClients(d.requests, rule);
+    sim::AssignSloClasses(d.requests, slo_classes, f.seed);
+  }
+  // Client-fair policies need client ids: a trace without them (and no --clients rule) is an error.
+  if (!d.is_synthetic && d.programs.empty() && !d.materialised_synthetic) {
+    const bool any_client =
+        std::any_of(d.requests.begin(), d.requests.end(),
+                    [](const serve::RequestSpec& r) { return r.client != serve::kNoClient; });
+    for (const std::string& p : f.policies) {
+      if (!any_client && (p == "vtc" || p == "lcf" || p == "rpm")) {
+        throw Error(
+            fmt::format("--policy {}: the trace {} has no client ids (field `client`); give a client "
+                        "assignment rule with --clients (e.g. --clients heavy:4,3)",
+                        p, d.trace_path));
+      }
+    }
+  }
 
   sim::SimulationConfig& c = d.base;
   serve::SchedulerConfig& sc = c.scheduler;
@@ -301,7 +386,7 @@ Deployment Resolve(const ServeFlags& f) {
   for (const auto& s : d.exec->Sources()) {
     sources.push_back({{"op", s.op}, {"tier", sim::TierName(s.tier)}, {"detail", s.detail}});
   }
-  d.config = {{"trace", d.is_synthetic ? "synthetic" : d.trace_path},
+  d.config = {{"trace", d.is_synthetic || d.materialised_synthetic ? "synthetic" : d.trace_path},
               {"num_requests", d.is_synthetic ? f.num_requests : static_cast<int64_t>(d.requests.size())},
               {"time_scale", f.time_scale},
               {"max_tokens", f.max_tokens},
@@ -317,7 +402,15 @@ Deployment Resolve(const ServeFlags& f) {
               {"router", c.router},
               {"seed", f.seed},
               {"execution_model", sources}};
-  if (d.is_synthetic) {
+  if (!f.clients.empty()) d.config["clients"] = f.clients;
+  if (!f.slo_classes.empty()) d.config["slo_classes"] = f.slo_classes;
+  if (!d.programs.empty()) {
+    d.config["programs"] = {{"shape", f.programs},
+                            {"num_programs", f.num_programs},
+                            {"rate", f.program_rate},
+                            {"think_time", f.think_time}};
+  }
+  if (d.is_synthetic || d.materialised_synthetic) {
     d.config["synthetic"] = {{"arrivals", f.synthetic},
                              {"rate", f.rate},
                              {"cv", f.cv},
@@ -356,6 +449,7 @@ void RunSimulate(const ServeFlags& flags, const std::string& output_dir) {
   Deployment d = Resolve(f);
   PrintDeployment(d, f);
   std::vector<sim::Summary> summaries;
+  std::vector<std::string> program_lines;
   std::filesystem::create_directories(output_dir);
   for (const std::string& p : f.policies) {
     sim::SimulationConfig c = d.base;
@@ -372,6 +466,18 @@ void RunSimulate(const ServeFlags& flags, const std::string& output_dir) {
     sim::WriteRequestCsv(dir + "/request_metrics.csv", r.records);
     sim::WriteTimelineCsv(dir + "/timeline.csv", r.timeline);
     summaries.push_back(r.summary);
+    if (!d.programs.empty()) {
+      const sim::ProgramSummary ps = sim::SummarizePrograms(d.programs, r.records);
+      program_lines.push_back(
+          fmt::format("{:<16} {:>8} {:>8} {:>12.3f} {:>12.3f} {:>14.4f} {:>14.4f} {:>10.4f}", p,
+                      ps.num_programs, ps.num_calls, ps.latency.mean, ps.latency.p90,
+                      ps.latency_per_token.mean, ps.latency_per_token.p90, ps.throughput));
+    }
+  }
+  if (!program_lines.empty()) {
+    fmt::print("\nprograms ({}): {:>8} {:>8} {:>12} {:>12} {:>14} {:>14} {:>10}\n", f.programs, "programs",
+               "calls", "latency (s)", "p90 (s)", "s/token", "p90 s/token", "prog/s");
+    for (const auto& line : program_lines) fmt::print("{}\n", line);
   }
   fmt::print("\n");
   sim::PrintSummaryTable(stdout, summaries);

@@ -3,20 +3,38 @@
 // UpdateFromOutput() that completes it (not timed).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+
+// Instruction counts: run under `valgrind --tool=callgrind --collect-atstart=no`; only the timed Schedule()
+// calls are collected, and the number of them is printed at exit (Ir / calls = instructions per call).
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define SCHEDKIT_COLLECT() CALLGRIND_TOGGLE_COLLECT
+#else
+#define SCHEDKIT_COLLECT()
+#endif
+
 #include "schedkit/serve/scheduler.h"
 
 namespace {
 
 using namespace schedkit::serve;
 
-void BM_Schedule(benchmark::State& state, const char* policy) {
+int64_t g_timed_calls = 0;
+struct PrintCalls {
+  ~PrintCalls() {
+    std::fprintf(stderr, "timed Schedule() calls: %lld\n", static_cast<long long>(g_timed_calls));
+  }
+} g_print_calls;
+
+void BM_ScheduleWith(benchmark::State& state, const char* policy, const PolicyOptions& options) {
   SchedulerConfig c;
   c.num_kv_blocks = 8'000'000;
   c.block_size = 16;
   c.max_num_seqs = 1024;
   c.token_budget = 2048;
   c.max_model_len = 1 << 30;
-  Scheduler s(c, MakePolicy(policy));
+  Scheduler s(c, MakePolicy(policy, options));
   double now = 0;
   RequestId id = 0;
   auto add = [&](int n) {
@@ -28,6 +46,8 @@ void BM_Schedule(benchmark::State& state, const char* policy) {
       spec.output_tokens =
           50'000'000;  // nobody finishes during the benchmark (and it fits the KV cache alone)
       spec.client = static_cast<ClientId>(id % 16);
+      spec.program = id % 64;                                 // autellix
+      spec.output_tokens -= static_cast<int32_t>(id % 1000);  // distinct lengths for the ranked policies
       s.AddRequest(spec, now);
     }
   };
@@ -39,7 +59,10 @@ void BM_Schedule(benchmark::State& state, const char* policy) {
   }
   add(10'000);
   for (auto _ : state) {
+    SCHEDKIT_COLLECT();
     const SchedulerOutput& out = s.Schedule(now);
+    SCHEDKIT_COLLECT();
+    ++g_timed_calls;
     benchmark::DoNotOptimize(out.scheduled.data());
     state.PauseTiming();
     now += 0.01;
@@ -50,10 +73,25 @@ void BM_Schedule(benchmark::State& state, const char* policy) {
   state.counters["waiting"] = static_cast<double>(s.num_waiting());
 }
 
+void BM_Schedule(benchmark::State& state, const char* policy) { BM_ScheduleWith(state, policy, {}); }
+
 BENCHMARK_CAPTURE(BM_Schedule, vllm, "vllm")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Schedule, vllm_v1, "vllm-v1")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Schedule, sarathi, "sarathi")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Schedule, vtc, "vtc")->Unit(benchmark::kMicrosecond);
+// Issue-3 policies (target: median <= 20 us).
+BENCHMARK_CAPTURE(BM_Schedule, lcf, "lcf")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ScheduleWith, rpm, "rpm", PolicyOptions{{"rate_limit", "1000000"}})
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Schedule, sjf, "sjf")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Schedule, srpt, "srpt")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Schedule, priority, "priority")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Schedule, ltr, "ltr")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ScheduleWith, ltr_noisy, "ltr", PolicyOptions{{"ranker", "noisy"}, {"tau", "0.5"}})
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Schedule, autellix_plas, "autellix-plas")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Schedule, autellix_atlas, "autellix-atlas")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Schedule, slai, "slai")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

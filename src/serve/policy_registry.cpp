@@ -13,8 +13,21 @@ namespace {
 using Factory = std::unique_ptr<SchedulingPolicy> (*)(const PolicyOptions&);
 
 const std::pair<const char*, Factory> kPolicies[] = {
-    {"vllm", MakeVllmPolicy}, {"vllm-v1", MakeVllmV1Policy},         {"sarathi", MakeSarathiPolicy},
-    {"orca", MakeOrcaPolicy}, {"fcfs-static", MakeFcfsStaticPolicy}, {"vtc", MakeVtcPolicy},
+    {"vllm", MakeVllmPolicy},
+    {"vllm-v1", MakeVllmV1Policy},
+    {"sarathi", MakeSarathiPolicy},
+    {"orca", MakeOrcaPolicy},
+    {"fcfs-static", MakeFcfsStaticPolicy},
+    {"vtc", MakeVtcPolicy},
+    {"lcf", MakeLcfPolicy},
+    {"rpm", MakeRpmPolicy},
+    {"sjf", MakeSjfPolicy},
+    {"srpt", MakeSrptPolicy},
+    {"priority", MakePriorityPolicy},
+    {"ltr", MakeLtrPolicy},
+    {"autellix-plas", MakeAutellixPlasPolicy},
+    {"autellix-atlas", MakeAutellixAtlasPolicy},
+    {"slai", MakeSlaiPolicy},
 };
 
 }  // namespace

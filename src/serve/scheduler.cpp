@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdint>
 
 #include "schedkit/util/error.h"
 
@@ -103,7 +104,8 @@ const Request& Scheduler::AddRequest(const RequestSpec& spec, double now) {
   Request* r = Acquire();
   r->spec = spec;
   r->arrival_seq = next_seq_++;
-  if (NeverFits(spec)) {
+  r->arrival_iteration = iteration_;
+  if (NeverFits(spec) || !policy_->Accept(*r, View(now))) {
     r->state = RequestState::kRejected;
     r->finish_time = now;
     retired_.push_back(r);
@@ -133,17 +135,24 @@ void Scheduler::InsertRunning(Request* r) {
 
 inline void Scheduler::AddToBatch(Request* r, int32_t num_tokens, bool admitted) {
   r->scheduled_tokens = num_tokens;
-  out_.scheduled.push_back(ScheduledRequest{r, num_tokens, r->num_computed_tokens, r->is_decoding(), admitted});
+  out_.scheduled.push_back(
+      ScheduledRequest{r, num_tokens, r->num_computed_tokens, r->is_decoding(), admitted});
+}
+
+bool Scheduler::Fits(const Request& r, int32_t num_tokens) const {
+  if (static_cast<int32_t>(running_.size()) >= config_.max_num_seqs) return false;
+  const int64_t target_tokens =
+      std::max<int64_t>(ReservationTokens(r), static_cast<int64_t>(r.num_computed_tokens) + num_tokens);
+  int64_t blocks = r.state == RequestState::kSwapped ? r.num_swapped_blocks : 0;
+  blocks = std::max<int64_t>(blocks, kv_.BlocksForTokens(target_tokens));
+  return kv_.CanAllocate(blocks, rules_.respect_watermark);
 }
 
 bool Scheduler::TryAdmit(Request* r, int32_t num_tokens, double now) {
-  if (static_cast<int32_t>(running_.size()) >= config_.max_num_seqs) return false;
+  if (!Fits(*r, num_tokens)) return false;
   const bool swapped = r->state == RequestState::kSwapped;
-  int64_t blocks = swapped ? r->num_swapped_blocks : 0;
   const int64_t target_tokens =
       std::max<int64_t>(ReservationTokens(*r), static_cast<int64_t>(r->num_computed_tokens) + num_tokens);
-  blocks = std::max<int64_t>(blocks, kv_.BlocksForTokens(target_tokens));
-  if (!kv_.CanAllocate(blocks, rules_.respect_watermark)) return false;
   if (!policy_->Admit(*r, View(now))) return false;
   policy_->PopWaiting();
   if (swapped) {
@@ -312,6 +321,62 @@ void Scheduler::BuildStaticBatch(double now) {
   }
 }
 
+void Scheduler::BuildRanked(double now) {
+  bool preempted = false;
+  int32_t used = 0;
+  size_t i = 0;                   // next running request in rank order; running_[0, i) are decided
+  bool admission_closed = false;  // a waiting request did not fit: no admission past it (strict order)
+  Request* w = nullptr;           // the waiting head, peeked again only when the queue may have changed
+  size_t peeked_at = SIZE_MAX;    // out_.preempted.size() when w was peeked (a preemption requeues)
+  while (used < budget_) {
+    while (i < running_.size() && running_[i]->scheduled_tokens > 0) ++i;
+    if (admission_closed) {
+      w = nullptr;
+    } else if (peeked_at != out_.preempted.size()) {
+      w = policy_->PeekWaiting();
+      peeked_at = out_.preempted.size();
+    }
+    Request* r = i < running_.size() ? running_[i] : nullptr;
+    if (w == nullptr && r == nullptr) break;
+    const int32_t left = budget_ - used;
+    if (r != nullptr && (w == nullptr || !policy_->ShouldPreemptFor(*w, *r))) {
+      const int32_t n = std::min(r->num_uncomputed_tokens(), left);
+      if (!GrowOrPreempt(&i, n, &preempted)) break;  // r itself was the victim: strict order stops here
+      AddToBatch(r, n, false);
+      used += n;
+      ++i;
+      continue;
+    }
+    // The waiting request ranks next. One preempted in this iteration does not come straight back.
+    if (std::find(out_.preempted.begin(), out_.preempted.end(), w) != out_.preempted.end()) {
+      admission_closed = true;
+      continue;
+    }
+    const int32_t n = std::min(w->num_uncomputed_tokens(), left);
+    // Make room by evicting the lowest-ranked running requests it outranks (never one already in the batch).
+    while (!Fits(*w, n) && rules_.evict_lower_ranked && running_.size() > i &&
+           running_.back()->scheduled_tokens == 0 && policy_->ShouldPreemptFor(*w, *running_.back())) {
+      Preempt(running_.size() - 1);
+      preempted = true;
+    }
+    if (!TryAdmit(w, n, now)) {  // the running requests still run (else a blocked head could stall them all)
+      admission_closed = true;
+      continue;
+    }
+    peeked_at = SIZE_MAX;  // w left the queue
+    // TryAdmit placed it by the running-list rule; move it to its rank position.
+    auto it = std::find(running_.rbegin(), running_.rend(), w);
+    const size_t at = static_cast<size_t>(running_.rend() - it) - 1;
+    if (at > i) {
+      std::rotate(running_.begin() + static_cast<std::ptrdiff_t>(i),
+                  running_.begin() + static_cast<std::ptrdiff_t>(at),
+                  running_.begin() + static_cast<std::ptrdiff_t>(at) + 1);
+    }
+    used += n;
+    ++i;
+  }
+}
+
 const SchedulerOutput& Scheduler::Schedule(double now) {
   ReleaseRetired();
   out_.scheduled.clear();
@@ -336,6 +401,9 @@ const SchedulerOutput& Scheduler::Schedule(double now) {
       break;
     case BatchingRules::Order::kStaticBatch:
       BuildStaticBatch(now);
+      break;
+    case BatchingRules::Order::kRanked:
+      BuildRanked(now);
       break;
   }
   if (!out_.scheduled.empty()) policy_->OnScheduled(out_.scheduled);

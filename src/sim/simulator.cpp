@@ -26,10 +26,13 @@ class Replica {
         scheduler_(config.scheduler, serve::MakePolicy(config.policy, config.policy_options)) {}
 
   const serve::Scheduler& scheduler() const { return scheduler_; }
+  // Called with every finished or rejected request (reactive sources).
+  void set_on_done(std::function<void(const serve::Request&)> f) { on_done_ = std::move(f); }
 
   void Add(const serve::RequestSpec& spec) {
     const serve::Request& r = scheduler_.AddRequest(spec, loop_.Now());
     if (r.state == serve::RequestState::kRejected) metrics_.OnRejected(r, index_);
+    if (r.state == serve::RequestState::kRejected && on_done_) on_done_(r);
   }
 
   // Starts an iteration if the replica is idle and has work.
@@ -80,6 +83,9 @@ class Replica {
                          config_.costs.peak_flops);
     metrics_.OnTokens(outcome, now);
     for (const serve::Request* r : outcome.finished) metrics_.OnFinished(*r, index_);
+    if (on_done_) {
+      for (const serve::Request* r : outcome.finished) on_done_(*r);
+    }
     busy_ = false;
     if (before_schedule_) before_schedule_();
     Kick();
@@ -97,6 +103,7 @@ class Replica {
   double start_ = 0, flops_ = 0;  // of the iteration in flight
   bool busy_ = false;
   std::function<void()> before_schedule_;
+  std::function<void(const serve::Request&)> on_done_;
 };
 
 }  // namespace
@@ -154,13 +161,35 @@ SimulationResult Simulate(const SimulationConfig& config, RequestSource& source,
     }
   };
   std::function<void()> on_arrival;
+  // A reactive source can hand out a request earlier than the pending arrival event: the event is then
+  // replaced (the old one, identified by its token, does nothing when it fires).
+  double pending_at = 0;
+  uint64_t arrival_token = 0;
   auto schedule_arrival = [&] {
-    if (next && !arrival_event_pending) {
+    if (next && (!arrival_event_pending || next->arrival_time < pending_at)) {
       arrival_event_pending = true;
-      loop.At(next->arrival_time, on_arrival);
+      pending_at = next->arrival_time;
+      const uint64_t token = ++arrival_token;
+      loop.At(next->arrival_time, [&, token] {
+        if (token == arrival_token) on_arrival();
+      });
     }
   };
+  bool source_changed = false;
+  if (source.reactive()) {
+    for (auto& r : replicas) {
+      r->set_on_done([&](const serve::Request& done) {
+        source.OnRequestDone(done, loop.Now());
+        source_changed = true;
+      });
+    }
+  }
   auto deliver_and_kick = [&] {
+    if (source_changed) {  // a finished call may have released one that arrives before `next`
+      source_changed = false;
+      if (next) source.PutBack(*next);
+      next = source.Next();
+    }
     deliver_due();
     for (size_t i = 0; i < replicas.size(); ++i) {
       if (touched[i]) replicas[i]->Kick();

@@ -2,6 +2,7 @@
 // output tokens, conserves KV blocks, respects its batch cap and budget, and leaves the cache empty.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <random>
@@ -41,6 +42,12 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
     for (int i = 0; i < n; ++i) {
       t += (rng() % 1000) / 400.0;
       specs.push_back(testing::Spec(i, t, uni(1, 300), uni(1, 200), uni(0, 3)));
+      // Fields of the issue-3 policies, derived from i so that the random stream is the same for all
+      // policies.
+      specs.back().program = i % 5;
+      specs.back().priority = i % 3;
+      if (i % 4 == 0) specs.back().tbt_slo = 0.02 * (1 + i % 3);
+      if (i >= 5 && i % 2 == 0) specs.back().parents = {i - 5};  // a chain inside the program
     }
     std::map<RequestId, int> outputs;
     std::set<RequestId> finished, rejected;
@@ -78,6 +85,13 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
         EXPECT_GE(static_cast<int64_t>(x.request->num_kv_blocks()) * c.block_size,
                   x.request->num_computed_tokens + x.num_tokens);
         if (!x.is_decode) prefill_tokens += x.num_tokens;
+      }
+      int64_t all_tokens = 0;
+      for (const auto& x : out.scheduled) all_tokens += x.num_tokens;
+      static const std::set<std::string> kRanked = {"sjf",           "srpt",           "priority", "ltr",
+                                                    "autellix-plas", "autellix-atlas", "slai"};
+      if (kRanked.count(pc.policy)) {
+        EXPECT_LE(all_tokens, s.token_budget());  // one budget for every token
       }
       if (pc.policy == "sarathi" || pc.policy == "vllm-v1") {
         // Chunked policies never exceed the budget with prefill tokens (decodes ride outside it in Sarathi).
@@ -118,22 +132,27 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllPolicies, InvariantTest,
-                         ::testing::Values(Case{"vllm", {}}, Case{"vllm-v1", {}}, Case{"sarathi", {}},
-                                           Case{"orca", {}}, Case{"fcfs-static", {}}, Case{"vtc", {}},
-                                           Case{"sarathi", {{"preemption", "swap"}}},
-                                           Case{"vllm-v1", {{"preemption", "swap"}}},
-                                           Case{"vtc", {{"batching", "vllm-v1"}}}),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           std::string name = info.param.policy;
-                           for (const auto& [k, v] : info.param.options) name += "_" + v;
-                           for (char& ch : name) {
-                             if (ch == '-') {
-                               ch = '_';
-                             }
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    AllPolicies, InvariantTest,
+    ::testing::Values(Case{"vllm", {}}, Case{"vllm-v1", {}}, Case{"sarathi", {}}, Case{"orca", {}},
+                      Case{"fcfs-static", {}}, Case{"vtc", {}}, Case{"sarathi", {{"preemption", "swap"}}},
+                      Case{"vllm-v1", {{"preemption", "swap"}}}, Case{"vtc", {{"batching", "vllm-v1"}}},
+                      Case{"lcf", {}}, Case{"rpm", {{"rate_limit", "30"}}}, Case{"sjf", {}}, Case{"srpt", {}},
+                      Case{"priority", {}}, Case{"ltr", {}},
+                      Case{"ltr", {{"ranker", "noisy"}, {"tau", "0.5"}}},
+                      Case{"ltr", {{"ranker", "learned"}, {"starvation_threshold", "5"}}},
+                      Case{"sjf", {{"preemption", "recompute"}}}, Case{"autellix-plas", {}},
+                      Case{"autellix-atlas", {}}, Case{"slai", {}}),
+    [](const ::testing::TestParamInfo<Case>& info) {
+      std::string name = info.param.policy;
+      for (const auto& [k, v] : info.param.options) name += "_" + v;
+      for (char& ch : name) {
+        if (!std::isalnum(static_cast<unsigned char>(ch))) {
+          ch = '_';
+        }
+      }
+      return name;
+    });
 
 }  // namespace
 }  // namespace schedkit::serve

@@ -23,6 +23,11 @@ struct BatchingRules {
     kRunningListOrder,   // vLLM v1: running requests in list order (any number of tokens), then waiting ones
     kHybridWholePrompt,  // Orca: every running decode plus newly admitted whole prompts, no token budget
     kStaticBatch,        // FasterTransformer: a batch runs until all its requests finish; then the next one
+    // Ranked policies (LTR, SJF, Autellix, SLAI): running (sorted by OrderRunning, best first) and waiting
+    // requests (PeekWaiting, best first) merged into one order under one token budget; a waiting request goes
+    // before a running one when ShouldPreemptFor(waiting, running). Admission is strict (none past the first
+    // waiting request that does not fit); running requests ranked below it still run.
+    kRanked,
   };
   enum class Reservation {
     kIncremental,  // blocks for the tokens computed so far (vLLM v1)
@@ -40,6 +45,9 @@ struct BatchingRules {
   bool admit_after_preemption = true;     // vLLM v1 admits nobody in an iteration that preempted
   bool running_sorted_by_arrival = true;  // Sarathi/Vidur: the running list (and victim choice) by arrival
   int32_t default_token_budget = 512;     // used when SchedulerConfig::token_budget is 0
+  // kRanked: a waiting request that does not fit (KV or batch cap) evicts the lowest-ranked running requests
+  // it outranks (preemption mode as above). False: it waits.
+  bool evict_lower_ranked = true;
 };
 
 // Read-only view of the engine for policies that need it (VTC reservation checks, SLAI slack).
@@ -67,6 +75,8 @@ class SchedulingPolicy {
   virtual size_t num_waiting() const = 0;
 
   // --- Optional hooks.
+  // Whether a new arrival is accepted at all (rate limits); a refused request is rejected at AddRequest.
+  virtual bool Accept(const Request& /*request*/, const EngineView& /*engine*/) { return true; }
   // Extra admission test beyond KV and batch-size checks (e.g. a worst-case memory reservation).
   virtual bool Admit(const Request& /*request*/, const EngineView& /*engine*/) { return true; }
   // Reorders the running list before the iteration is built (LTR, Autellix reorder by their keys).

@@ -60,10 +60,17 @@ struct Request {
   double first_token_time = kNever;  // end of the iteration that completed the (first) prefill
   double last_token_time = kNever;
   double finish_time = kNever;
-  double execution_time = 0.0;     // summed duration of the iterations the request was part of
-  double max_token_gap = 0.0;      // largest time between two consecutive output tokens (worst TBT)
-  double attained_service = 0.0;   // policy-maintained (Autellix, MLFQ)
-  double score = 0.0;              // policy-maintained ordering key (LTR score, VTC counter snapshot, ...)
+  double execution_time = 0.0;    // summed duration of the iterations the request was part of
+  double max_token_gap = 0.0;     // largest time between two consecutive output tokens (worst TBT)
+  double attained_service = 0.0;  // policy-maintained (Autellix, MLFQ)
+  double score = 0.0;             // policy-maintained ordering key (LTR score, VTC counter snapshot, ...)
+  // Ranked policies (sjf, srpt, priority, ltr, autellix, slai): requests run in (rank_class, rank_key,
+  // arrival_seq) order, smallest first. Policy-maintained.
+  int32_t rank_class = 0;
+  double rank_key = 0.0;
+  int32_t promoted_runs = 0;       // starvation guard: scheduled iterations left at top priority (LTR)
+  uint64_t queue_stamp = 0;        // policy-maintained: invalidates stale entries of a lazy waiting heap
+  int64_t arrival_iteration = 0;   // scheduler iteration count when the request was added
   uint64_t arrival_seq = 0;        // order of AddRequest calls: FCFS tie-break among equal arrival times
   std::vector<int32_t> block_ids;  // the request's KV block table on the GPU (paged attention)
   int32_t num_swapped_blocks = 0;  // blocks held in CPU memory while swapped out

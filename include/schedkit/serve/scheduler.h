@@ -73,6 +73,8 @@ class Scheduler {
   void ReleaseRetired();
   bool NeverFits(const RequestSpec& spec) const;
   int32_t ReservationTokens(const Request& r) const;
+  // Whether `r` could be admitted with `num_tokens` now (batch cap, KV with the policy's watermark rule).
+  bool Fits(const Request& r, int32_t num_tokens) const;
   // Admits the policy's next waiting request with `num_tokens` this iteration; false when it does not fit.
   bool TryAdmit(Request* r, int32_t num_tokens, double now);
   // Makes room for `num_tokens` more tokens of running_[*index], preempting victims; false when r itself was
@@ -89,6 +91,7 @@ class Scheduler {
   void BuildRunningListOrder(double now);
   void BuildHybridWholePrompt(double now);
   void BuildStaticBatch(double now);
+  void BuildRanked(double now);
   void ScheduleAllDecodes();
   int32_t AdmitChunked(int32_t used, double now);
 

@@ -82,6 +82,13 @@ class RequestSource {
  public:
   virtual ~RequestSource() = default;
   virtual std::optional<serve::RequestSpec> Next() = 0;
+
+  // Sources whose requests depend on others (agentic programs: a call arrives when its parents finish). The
+  // simulator reports every finished or rejected request to a reactive source, then puts back the request it
+  // holds (PutBack) and asks Next() again, since a released call may arrive before it.
+  virtual bool reactive() const { return false; }
+  virtual void OnRequestDone(const serve::Request& /*request*/, double /*now*/) {}
+  virtual void PutBack(const serve::RequestSpec& /*spec*/) {}
 };
 
 std::unique_ptr<RequestSource> MakeVectorSource(std::vector<serve::RequestSpec> requests);
