@@ -32,8 +32,10 @@ CyclicLR::CyclicLR(OptimizerPtr optimizer, CyclicLROptions options)
   step_ratio_ = o_.step_size_up / total_size_;
   if (o_.mode == "triangular" || o_.mode == "triangular2") {
     scale_by_cycle_ = true;
+    mode_ = o_.mode == "triangular" ? Mode::kTriangular : Mode::kTriangular2;
   } else if (o_.mode == "exp_range") {
     scale_by_cycle_ = false;
+    mode_ = Mode::kExpRange;
   } else {
     throw Error(
         fmt::format("CyclicLR: mode must be one of triangular, triangular2, exp_range; got '{}'", o_.mode));
@@ -49,8 +51,8 @@ CyclicLR::CyclicLR(OptimizerPtr optimizer, CyclicLROptions options)
 }
 
 double CyclicLR::ScaleFn(double x) const {
-  if (o_.mode == "triangular") return 1.0;
-  if (o_.mode == "triangular2") return 1.0 / std::pow(2.0, x - 1.0);
+  if (mode_ == Mode::kTriangular) return 1.0;
+  if (mode_ == Mode::kTriangular2) return 1.0 / std::pow(2.0, x - 1.0);
   return std::pow(o_.gamma, x);
 }
 

@@ -195,6 +195,7 @@ class CyclicLR final : public LRScheduler {
   std::vector<double> max_lrs_, base_momentums_, max_momentums_;
   double total_size_, step_ratio_;
   bool scale_by_cycle_;
+  enum class Mode { kTriangular, kTriangular2, kExpRange } mode_ = Mode::kTriangular;  // o_.mode, parsed once
 };
 
 struct OneCycleLROptions {
