@@ -53,29 +53,37 @@ std::vector<double> MedianFilterForRefinement(const std::vector<double>& g, int6
 RefinedSchedule RefineFromGradNorms(const std::vector<double>& g, const std::vector<double>& weights) {
   const size_t T = g.size();
   detail::Require(T >= 2, "refinement", "gnorms needs at least 2 values, got {}", T);
-  std::vector<double> w = weights;
-  if (w.empty()) {
+  RefinedSchedule r;
+  // Two output-sized buffers only (each is 8 MB at 10^6 steps, so every extra one costs page faults): the
+  // weights live in r.values and the tail sums in r.raw until the last two passes overwrite them in place.
+  std::vector<double>& w = r.values;
+  if (weights.empty()) {
+    w.resize(T);
     for (size_t i = 0; i < T; ++i) {
       detail::Require(std::isfinite(g[i]) && g[i] > 0, "refinement",
                       "gnorms[{}] must be a positive finite number, got {}", i, g[i]);
-      w.push_back(std::pow(g[i], -2.0));
+      w[i] = std::pow(g[i], -2.0);
     }
+  } else {
+    detail::Require(weights.size() == T, "refinement", "weights must have one value per step ({}), got {}", T,
+                    weights.size());
+    w = weights;
   }
-  detail::Require(w.size() == T, "refinement", "weights must have one value per step ({}), got {}", T,
-                  w.size());
   for (size_t i = 0; i < T; ++i) {
     detail::Require(std::isfinite(w[i]) && w[i] > 0, "refinement",
                     "weights[{}] must be a positive finite number, got {}", i, w[i]);
   }
-  std::vector<double> tail(T);
+  // tail[i] = sum_{p >= i} w[p], accumulated from the end (same order as before).
+  std::vector<double>& tail = r.raw;
+  tail.resize(T);
   tail[T - 1] = w[T - 1];
   for (size_t i = T - 1; i-- > 0;) tail[i] = tail[i + 1] + w[i];
-  RefinedSchedule r;
-  r.raw.resize(T);
-  for (size_t t = 0; t + 1 < T; ++t) r.raw[t] = w[t] * tail[t + 1] / tail[T - 1];
-  r.raw[T - 1] = 0.0;
+  // raw[t] = w[t] * tail[t+1] / tail[T-1]: going forward, tail[t+1] is still intact when raw[t] is written.
+  const double denom = tail[T - 1];
+  for (size_t t = 0; t + 1 < T; ++t) tail[t] = w[t] * tail[t + 1] / denom;
+  tail[T - 1] = 0.0;
   const double peak = *std::max_element(r.raw.begin(), r.raw.end());
-  for (double v : r.raw) r.values.push_back(v / peak);
+  for (size_t t = 0; t < T; ++t) r.values[t] = r.raw[t] / peak;
   return r;
 }
 

@@ -32,8 +32,10 @@ CyclicLR::CyclicLR(OptimizerPtr optimizer, CyclicLROptions options)
   step_ratio_ = o_.step_size_up / total_size_;
   if (o_.mode == "triangular" || o_.mode == "triangular2") {
     scale_by_cycle_ = true;
+    mode_ = o_.mode == "triangular" ? Mode::kTriangular : Mode::kTriangular2;
   } else if (o_.mode == "exp_range") {
     scale_by_cycle_ = false;
+    mode_ = Mode::kExpRange;
   } else {
     throw Error(
         fmt::format("CyclicLR: mode must be one of triangular, triangular2, exp_range; got '{}'", o_.mode));
@@ -49,8 +51,8 @@ CyclicLR::CyclicLR(OptimizerPtr optimizer, CyclicLROptions options)
 }
 
 double CyclicLR::ScaleFn(double x) const {
-  if (o_.mode == "triangular") return 1.0;
-  if (o_.mode == "triangular2") return 1.0 / std::pow(2.0, x - 1.0);
+  if (mode_ == Mode::kTriangular) return 1.0;
+  if (mode_ == Mode::kTriangular2) return 1.0 / std::pow(2.0, x - 1.0);
   return std::pow(o_.gamma, x);
 }
 
@@ -107,6 +109,7 @@ OneCycleLR::OneCycleLR(OptimizerPtr optimizer, OneCycleLROptions options)
                   "pct_start must be a float between 0 and 1, got {}", o_.pct_start);
   detail::Require(o_.anneal_strategy == "cos" || o_.anneal_strategy == "linear", "OneCycleLR",
                   "anneal_strategy must be one of cos, linear; got '{}'", o_.anneal_strategy);
+  anneal_cos_ = o_.anneal_strategy == "cos";
   const auto T = static_cast<double>(total_steps_);
   if (o_.three_phase) {
     phases_ = {{o_.pct_start * T - 1.0, 0, 1, 0, 1},
@@ -131,32 +134,28 @@ OneCycleLR::OneCycleLR(OptimizerPtr optimizer, OneCycleLROptions options)
   InitialStep();
 }
 
-double OneCycleLR::Anneal(double start, double end, double pct) const {
-  if (o_.anneal_strategy == "cos") {
-    const double cos_out = std::cos(std::numbers::pi * pct) + 1.0;
-    return end + (start - end) / 2.0 * cos_out;
-  }
-  return (end - start) * pct + start;
-}
-
 void OneCycleLR::UpdateLrs() {
   detail::Require(last_epoch_ <= total_steps_, "OneCycleLR",
                   "tried to step {} times; the specified number of total_steps is {}", last_epoch_ + 1,
                   total_steps_);
+  // The phase and pct depend on the step only, so they (and cos(pi * pct)) are computed once per step and
+  // shared by every group's lr and momentum: the same values PyTorch's per-call _anneal_func produces.
   const auto step = static_cast<double>(last_epoch_);
+  double start_step = 0.0;
+  size_t p = 0;
+  for (; p + 1 < phases_.size() && step > phases_[p].end_step; ++p) start_step = phases_[p].end_step;
+  const Phase& ph = phases_[p];
+  const double pct = (step - start_step) / (ph.end_step - start_step);
+  const double cos_out = anneal_cos_ ? std::cos(std::numbers::pi * pct) + 1.0 : 0.0;
+  const auto anneal = [&](double start, double end) {
+    return anneal_cos_ ? end + (start - end) / 2.0 * cos_out : (end - start) * pct + start;
+  };
   for (auto& g : optimizer_->param_groups) {
     const double lr_of[3] = {*g.initial_lr, g.max_lr, g.min_lr};
-    const double mom_of[2] = {g.max_momentum, g.base_momentum};
-    double start_step = 0.0;
-    for (size_t i = 0; i < phases_.size(); ++i) {
-      const auto& ph = phases_[i];
-      if (step <= ph.end_step || i + 1 == phases_.size()) {
-        const double pct = (step - start_step) / (ph.end_step - start_step);
-        g.lr = Anneal(lr_of[ph.start_lr], lr_of[ph.end_lr], pct);
-        if (o_.cycle_momentum) g.momentum = Anneal(mom_of[ph.start_momentum], mom_of[ph.end_momentum], pct);
-        break;
-      }
-      start_step = ph.end_step;
+    g.lr = anneal(lr_of[ph.start_lr], lr_of[ph.end_lr]);
+    if (o_.cycle_momentum) {
+      const double mom_of[2] = {g.max_momentum, g.base_momentum};
+      g.momentum = anneal(mom_of[ph.start_momentum], mom_of[ph.end_momentum]);
     }
   }
 }

@@ -191,7 +191,11 @@ void CosineAnnealingLR::UpdateLrs() {
     }
     return;
   }
-  const double ratio = (1.0 + std::cos(kPi * t / T)) / (1.0 + std::cos(kPi * (t - 1.0) / T));
+  const double cos_prev = cos_epoch_ == last_epoch_ - 1 ? cos_value_ : std::cos(kPi * (t - 1.0) / T);
+  const double cos_now = std::cos(kPi * t / T);
+  cos_epoch_ = last_epoch_;
+  cos_value_ = cos_now;
+  const double ratio = (1.0 + cos_now) / (1.0 + cos_prev);
   return MapLrs(*optimizer_, [&](double lr) { return ratio * (lr - eta_min_) + eta_min_; });
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "check.h"
 #include "registry_internal.h"
@@ -66,6 +67,18 @@ std::string StripPrefix(const std::string& name) {
   return name;
 }
 
+// Sizes the per-group series and reserves the num_steps + 1 entries the run will record, so that the
+// 10^6-step traces the CLI writes are filled without reallocation.
+void ReserveTrace(const pytorch::Optimizer& opt, Trace& t, bool momentum, int64_t num_steps) {
+  const auto n = static_cast<size_t>(std::max<int64_t>(num_steps, 0) + 1);
+  t.lrs.resize(opt.param_groups.size());
+  for (auto& series : t.lrs) series.reserve(n);
+  if (momentum) {
+    t.momentums.resize(opt.param_groups.size());
+    for (auto& series : t.momentums) series.reserve(n);
+  }
+}
+
 void Record(const pytorch::Optimizer& opt, Trace& t, bool momentum) {
   if (t.lrs.empty()) t.lrs.resize(opt.param_groups.size());
   if (momentum && t.momentums.empty()) t.momentums.resize(opt.param_groups.size());
@@ -84,6 +97,7 @@ pytorch::OptimizerPtr MakeOpt(const RunSetup& setup) {
 Trace RunStepper(pytorch::LRScheduler& s, const RunSetup& setup, bool momentum) {
   Trace t;
   t.protocol = "torch_step";
+  ReserveTrace(s.optimizer(), t, momentum, setup.num_steps);
   Record(s.optimizer(), t, momentum);
   for (int64_t k = 1; k <= setup.num_steps; ++k) {
     s.Step();
@@ -99,6 +113,7 @@ Trace RunPlateau(const pytorch::OptimizerPtr& opt, const pytorch::ReduceLROnPlat
           "needs one metric per step: {} steps, {} metrics", setup.num_steps, setup.metrics.size());
   Trace t;
   t.protocol = "torch_plateau";
+  ReserveTrace(*opt, t, false, setup.num_steps);
   Record(*opt, t, false);
   for (int64_t k = 1; k <= setup.num_steps; ++k) {
     s.Step(setup.metrics[static_cast<size_t>(k - 1)]);
@@ -178,6 +193,7 @@ Trace RunTimm(const std::string& cls, const Value& kwargs, const RunSetup& setup
     Require(static_cast<int64_t>(setup.metrics.size()) >= setup.num_steps + 1, cls,
             "needs one metric per epoch t = 0..{}: got {} metrics", setup.num_steps, setup.metrics.size());
   }
+  ReserveTrace(*opt, t, false, setup.num_steps);
   for (int64_t k = 0; k <= setup.num_steps; ++k) {
     if (metric_driven) {
       s->Step(k, setup.metrics[static_cast<size_t>(k)]);
@@ -286,8 +302,8 @@ Trace RunFormula(const std::string& name, const Value& kwargs, const RunSetup& s
           papers::MedianFilterForRefinement(g, width ? *width : papers::RefinementFilterWidth(*sigma, n));
     }
     auto r = papers::RefineFromGradNorms(smoothed, weights);
-    t.values = r.values;
-    t.raw = r.raw;
+    t.values = std::move(r.values);
+    t.raw = std::move(r.raw);
     return t;
   }
   detail::RequireNonNegative(setup.num_steps, name, "num_steps");

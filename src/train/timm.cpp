@@ -10,20 +10,79 @@
 
 namespace schedkit::train::timm {
 
+namespace {
+
+// timm's cycle index for cycle_mul != 1, as a double (no integer cast, so NaN stays representable):
+// floor(log(1 - t / t_initial * (1 - cycle_mul)) / log(cycle_mul)).
+double CycleIndexFormula(double t, double t0, double mul, double log_mul) {
+  return std::floor(std::log(1.0 - t / t0 * (1.0 - mul)) / log_mul);
+}
+
+}  // namespace
+
 // Precomputed pieces of the cycle arithmetic: log(cycle_mul) and cycle_mul^i, cycle_decay^i for small i, each
 // computed with the same std::log / std::pow calls as on the fly (identical values, no per-step pow).
+//
+// starts[k] is the first integer t at which the cycle-index formula gives k (k = 0 .. starts.size() - 1),
+// found with the formula itself, so a step t in [0, starts.back()) is in cycle i = (last start <= t) without
+// a log. That is the formula's own answer because the formula is non-decreasing in integer t on that range:
+// every operation in it is monotone (correctly rounded) except log, and the table only covers steps whose
+// arguments differ by at least |1 - cycle_mul| / t_initial >= 2^-30 * max(1, argument) between neighbours, so
+// their logs differ by far more than log's error (< 1 ulp of a value below 64, i.e. < 2^-46).
 struct CycleTables {
   double log_mul = 0.0;
   std::vector<double> mul_pow, decay_pow;
+  std::vector<int64_t> starts;
+  // Per cycle i < starts.size(): its length mul^i * t0 and start (1 - mul^i) / (1 - mul) * t0, computed with
+  // the same operations Locate() uses on the fly.
+  std::vector<double> cycle_len, cycle_offset;
   explicit CycleTables(const CycleOptions& c) : log_mul(std::log(c.cycle_mul)) {
     for (int i = 0; i < 64; ++i) {
       mul_pow.push_back(std::pow(c.cycle_mul, static_cast<double>(i)));
       decay_pow.push_back(std::pow(c.cycle_decay, static_cast<double>(i)));
     }
+    if (c.cycle_mul != 1.0) BuildStarts(c);
   }
   static double Lookup(const std::vector<double>& table, double base, int64_t i) {
     return (i >= 0 && i < static_cast<int64_t>(table.size())) ? table[static_cast<size_t>(i)]
                                                               : std::pow(base, static_cast<double>(i));
+  }
+
+ private:
+  void BuildStarts(const CycleOptions& c) {
+    const auto t0 = static_cast<double>(c.t_initial);
+    const double mul = c.cycle_mul, gap = std::abs(1.0 - mul) / t0;
+    constexpr int64_t kMaxT = int64_t{1} << 52;  // integers stay exact as doubles
+    // The argument of the log at t, and whether t is inside the range the monotonicity argument covers.
+    const auto usable = [&](int64_t t) {
+      const double arg = 1.0 - static_cast<double>(t) / t0 * (1.0 - mul);
+      return t <= kMaxT && std::isfinite(arg) && arg > 0.0 && gap >= std::ldexp(std::max(1.0, arg), -30);
+    };
+    const auto index = [&](int64_t t) { return CycleIndexFormula(static_cast<double>(t), t0, mul, log_mul); };
+    if (!std::isfinite(log_mul) || log_mul == 0.0 || !usable(0) || index(0) != 0.0) return;
+    std::vector<int64_t> found = {0};
+    for (int k = 1; k < 64; ++k) {
+      // Exponential then binary search for the first t with index(t) >= k (index(lo) < k holds).
+      int64_t lo = found.back(), width = 1;
+      while (usable(lo + width) && !(index(lo + width) >= k)) {
+        lo += width;
+        width *= 2;
+      }
+      int64_t hi = lo + width;
+      if (!usable(hi) || index(hi) != static_cast<double>(k)) break;  // past the covered range, or a skip
+      while (hi - lo > 1) {
+        const int64_t mid = lo + (hi - lo) / 2;
+        (index(mid) >= k ? hi : lo) = mid;
+      }
+      found.push_back(hi);
+    }
+    if (found.size() < 2) return;
+    starts = std::move(found);
+    for (size_t i = 0; i < starts.size(); ++i) {
+      const double mi = mul_pow[i];
+      cycle_len.push_back(mi * t0);
+      cycle_offset.push_back((1.0 - mi) / (1.0 - mul) * t0);
+    }
   }
 };
 
@@ -37,11 +96,16 @@ struct CyclePosition {
   double t_cur;  // position in the cycle
 };
 
-CyclePosition Locate(double t, const CycleOptions& c, const CycleTables& tab) {
+CyclePosition Locate(int64_t step, const CycleOptions& c, const CycleTables& tab) {
+  const auto t = static_cast<double>(step);
   const auto t0 = static_cast<double>(c.t_initial);
   if (c.cycle_mul != 1.0) {
-    const auto i =
-        static_cast<int64_t>(std::floor(std::log(1.0 - t / t0 * (1.0 - c.cycle_mul)) / tab.log_mul));
+    if (!tab.starts.empty() && step >= 0 && step < tab.starts.back()) {
+      const auto i = std::upper_bound(tab.starts.begin(), tab.starts.end(), step) - tab.starts.begin() - 1;
+      const auto k = static_cast<size_t>(i);
+      return {i, tab.cycle_len[k], t - tab.cycle_offset[k]};
+    }
+    const auto i = static_cast<int64_t>(CycleIndexFormula(t, t0, c.cycle_mul, tab.log_mul));
     const double mi = CycleTables::Lookup(tab.mul_pow, c.cycle_mul, i);
     return {i, mi * t0, t - (1.0 - mi) / (1.0 - c.cycle_mul) * t0};
   }
@@ -128,15 +192,17 @@ CosineLRScheduler::CosineLRScheduler(OptimizerPtr optimizer, CycleOptions cycle,
 void CosineLRScheduler::ComputeLrs(int64_t step, std::vector<double>& out) const {
   if (InWarmup(step, out)) return;
   int64_t t = warmup_.warmup_prefix ? step - warmup_.warmup_t : step;
-  const auto pos = Locate(static_cast<double>(t), c_, *tables_);
+  const auto pos = Locate(t, c_, *tables_);
   const double gamma = CycleTables::Lookup(tables_->decay_pow, c_.cycle_decay, pos.i);
+  const bool in_cycle = pos.i < c_.cycle_limit;
+  // The cosine term depends on t only: computed once for all groups.
+  const double cos_term =
+      in_cycle ? 1.0 + std::cos(kPi * KPow(pos.t_cur, c_.k_decay) / KPow(pos.t_i, c_.k_decay)) : 0.0;
   for (size_t g = 0; g < base_values_.size(); ++g) {
     const double v = base_values_[g];
     const double lr_max = v * gamma;
-    if (pos.i < c_.cycle_limit) {
-      out[g] =
-          (c_.lr_min + 0.5 * (lr_max - c_.lr_min) *
-                           (1.0 + std::cos(kPi * KPow(pos.t_cur, c_.k_decay) / KPow(pos.t_i, c_.k_decay))));
+    if (in_cycle) {
+      out[g] = (c_.lr_min + 0.5 * (lr_max - c_.lr_min) * cos_term);
     } else {
       out[g] = (c_.lr_min);
     }
@@ -155,15 +221,17 @@ PolyLRScheduler::PolyLRScheduler(OptimizerPtr optimizer, CycleOptions cycle, dou
 void PolyLRScheduler::ComputeLrs(int64_t step, std::vector<double>& out) const {
   if (InWarmup(step, out)) return;
   int64_t t = warmup_.warmup_prefix ? step - warmup_.warmup_t : step;
-  const auto pos = Locate(static_cast<double>(t), c_, *tables_);
+  const auto pos = Locate(t, c_, *tables_);
   const double gamma = CycleTables::Lookup(tables_->decay_pow, c_.cycle_decay, pos.i);
+  const bool in_cycle = pos.i < c_.cycle_limit;
+  // The polynomial term depends on t only: computed once for all groups.
+  const double poly_term =
+      in_cycle ? std::pow(1.0 - KPow(pos.t_cur, c_.k_decay) / KPow(pos.t_i, c_.k_decay), power_) : 0.0;
   for (size_t g = 0; g < base_values_.size(); ++g) {
     const double v = base_values_[g];
     const double lr_max = v * gamma;
-    if (pos.i < c_.cycle_limit) {
-      out[g] =
-          (c_.lr_min + (lr_max - c_.lr_min) *
-                           std::pow(1.0 - KPow(pos.t_cur, c_.k_decay) / KPow(pos.t_i, c_.k_decay), power_));
+    if (in_cycle) {
+      out[g] = (c_.lr_min + (lr_max - c_.lr_min) * poly_term);
     } else {
       out[g] = (c_.lr_min);
     }
@@ -189,7 +257,7 @@ TanhLRScheduler::TanhLRScheduler(OptimizerPtr optimizer, CycleOptions cycle, dou
 void TanhLRScheduler::ComputeLrs(int64_t step, std::vector<double>& out) const {
   if (InWarmup(step, out)) return;
   int64_t t = warmup_.warmup_prefix ? step - warmup_.warmup_t : step;
-  const auto pos = Locate(static_cast<double>(t), c_, *tables_);
+  const auto pos = Locate(t, c_, *tables_);
   for (size_t g = 0; g < base_values_.size(); ++g) {
     const double v = base_values_[g];
     if (pos.i < c_.cycle_limit) {

@@ -153,6 +153,10 @@ class CosineAnnealingLR final : public LRScheduler {
   int64_t t_max_;
   double eta_min_;
   bool closed_form_;
+  // cos(pi * e / T_max) from the previous recursion step at epoch e: the next step's denominator needs
+  // exactly that value (same argument, bit for bit), so consecutive steps cost one cos instead of two.
+  int64_t cos_epoch_ = INT64_MIN;
+  double cos_value_ = 0.0;
 };
 
 class CosineAnnealingWarmRestarts final : public LRScheduler {
@@ -191,6 +195,7 @@ class CyclicLR final : public LRScheduler {
   std::vector<double> max_lrs_, base_momentums_, max_momentums_;
   double total_size_, step_ratio_;
   bool scale_by_cycle_;
+  enum class Mode { kTriangular, kTriangular2, kExpRange } mode_ = Mode::kTriangular;  // o_.mode, parsed once
 };
 
 struct OneCycleLROptions {
@@ -218,8 +223,8 @@ class OneCycleLR final : public LRScheduler {
     int start_lr, end_lr, start_momentum, end_momentum;  // 0 initial, 1 max, 2 min (lr); 0 max, 1 base (mom.)
   };
   void UpdateLrs() override;
-  double Anneal(double start, double end, double pct) const;
   OneCycleLROptions o_;
+  bool anneal_cos_ = true;  // anneal_strategy == "cos" (else "linear")
   int64_t total_steps_;
   std::vector<Phase> phases_;
 };
