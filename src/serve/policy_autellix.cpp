@@ -35,7 +35,10 @@ class AutellixPolicy : public RankedPolicy {
     double beta = 8;
   };
   AutellixPolicy(std::string name, BatchingRules rules, Params p)
-      : RankedPolicy(std::move(name), rules), p_(p) {}
+      : RankedPolicy(std::move(name), rules), p_(p) {
+    double bound = p_.base;  // queue k holds values below base x ratio^k
+    for (int32_t k = 0; k < p_.levels - 1; ++k, bound *= p_.ratio) upper_bound_.push_back(bound);
+  }
 
   void OnScheduled(std::span<const ScheduledRequest> batch) override {
     for (const ScheduledRequest& s : batch) s.request->attained_service += 1.0;
@@ -94,8 +97,12 @@ class AutellixPolicy : public RankedPolicy {
   }
   void RerankRunning(std::vector<Request*>& running, const EngineView&) override {
     for (Request* r : running) {
-      const int32_t level = Level(r->score + r->attained_service);
-      if (level > r->rank_class) r->rank_class = level;  // demote as service accrues; promotion is kept
+      // Demote as service accrues. Level(v) <= rank_class while v is below the upper bound of the current
+      // queue, so only a request that crossed it needs the level search (most do not, in any iteration).
+      const double value = r->score + r->attained_service;
+      if (r->rank_class >= p_.levels - 1 || value < upper_bound_[r->rank_class]) continue;
+      const int32_t level = Level(value);
+      if (level > r->rank_class) r->rank_class = level;
     }
   }
 
@@ -123,6 +130,7 @@ class AutellixPolicy : public RankedPolicy {
   }
 
   Params p_;
+  std::vector<double> upper_bound_;  // of queues 0 .. levels-2, computed as Level() does
   std::unordered_map<ProgramId, Program> programs_;
   std::unordered_map<RequestId, double> path_end_;
   std::priority_queue<WaitEntry> waiting_;
