@@ -8,14 +8,7 @@
 namespace schedkit::serve {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::ErrorOf;
 
 TEST(Errors, UnknownPolicyListsTheValidOnes) {
   const std::string msg = ErrorOf([] { MakePolicy("fifo"); });

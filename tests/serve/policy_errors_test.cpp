@@ -10,14 +10,7 @@
 namespace schedkit::serve {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::ErrorOf;
 
 SchedulerConfig Config() {
   SchedulerConfig c;

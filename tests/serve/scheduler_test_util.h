@@ -1,12 +1,24 @@
 // Helpers for scheduler tests: drive a Scheduler with a unit-time iteration clock and record what ran.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "schedkit/serve/scheduler.h"
+#include "schedkit/util/error.h"
 
 namespace schedkit::serve::testing {
+
+// The message of the schedkit::Error that `f` throws ("" when it throws none).
+inline std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 inline RequestSpec Spec(RequestId id, double arrival, int32_t prompt, int32_t output,
                         ClientId client = kNoClient) {
