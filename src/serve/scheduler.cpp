@@ -40,7 +40,8 @@ Scheduler::Scheduler(const SchedulerConfig& config, std::unique_ptr<SchedulingPo
                             policy_->name()));
   }
   const int32_t budget = config.token_budget > 0 ? config.token_budget : rules_.default_token_budget;
-  budget_ = budget > 0 ? budget : INT32_MAX;
+  configured_budget_ = budget > 0 ? budget : INT32_MAX;
+  budget_ = configured_budget_;
 }
 
 Scheduler::~Scheduler() = default;
@@ -93,7 +94,7 @@ bool Scheduler::NeverFits(const RequestSpec& spec) const {
       rules_.reservation == BatchingRules::Reservation::kMaxModelLen ? config_.max_model_len : total;
   if (kv_.BlocksForTokens(tokens) > usable) return true;
   // A policy that runs whole prompts under a budget can never run a longer prompt.
-  return !rules_.chunked_prefill && spec.prompt_tokens > budget_;
+  return !rules_.chunked_prefill && spec.prompt_tokens > configured_budget_;
 }
 
 const Request& Scheduler::AddRequest(const RequestSpec& spec, double now) {
@@ -386,6 +387,10 @@ const SchedulerOutput& Scheduler::Schedule(double now) {
   out_.iteration = ++iteration_;
   schedule_time_ = now;
   policy_->OrderRunning(running_, View(now));
+  budget_ = policy_->IterationTokenBudget(configured_budget_, View(now));
+  if (budget_ <= 0) {
+    throw Error(fmt::format("policy {} returned a non-positive token budget {}", policy_->name(), budget_));
+  }
   switch (rules_.order) {
     case BatchingRules::Order::kPrefillFirst:
       BuildPrefillFirst(now);

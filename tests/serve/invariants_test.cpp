@@ -105,7 +105,11 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
         now = std::max(now, specs[next].arrival_time);
         continue;
       }
-      now += 0.01 + 0.001 * static_cast<double>(out.scheduled.size());
+      // Token-dependent, so that SLAI's online iteration-time model fits and sizes iterations.
+      int64_t batch_tokens = 0;
+      for (const auto& x : out.scheduled) batch_tokens += x.num_tokens;
+      now +=
+          0.01 + 0.001 * static_cast<double>(out.scheduled.size()) + 2e-5 * static_cast<double>(batch_tokens);
       const IterationOutcome& res = s.UpdateFromOutput(now);
       for (const auto& ev : res.tokens) {
         const Request* r = ev.request;

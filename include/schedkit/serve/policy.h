@@ -81,6 +81,11 @@ class SchedulingPolicy {
   virtual bool Admit(const Request& /*request*/, const EngineView& /*engine*/) { return true; }
   // Reorders the running list before the iteration is built (LTR, Autellix reorder by their keys).
   virtual void OrderRunning(std::vector<Request*>& /*running*/, const EngineView& /*engine*/) {}
+  // Token budget of the iteration being built, called after OrderRunning; `configured` is the scheduler's
+  // (SchedulerConfig::token_budget or the policy's default). SLAI sizes iterations to the nearest deadline.
+  virtual int32_t IterationTokenBudget(int32_t configured, const EngineView& /*engine*/) {
+    return configured;
+  }
   // Index of the running request to preempt when KV runs out (default: the last of the running list).
   virtual size_t PickVictim(std::span<Request* const> running) { return running.size() - 1; }
   // Whether a waiting request may preempt a running one to take its place (LTR, Autellix). Default: never.

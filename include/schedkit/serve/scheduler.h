@@ -64,7 +64,7 @@ class Scheduler {
   const KvCacheManager& kv_cache() const { return kv_; }
   const SchedulingPolicy& policy() const { return *policy_; }
   const SchedulerConfig& config() const { return config_; }
-  int32_t token_budget() const { return budget_; }
+  int32_t token_budget() const { return configured_budget_; }
   int64_t iteration() const { return iteration_; }
 
  private:
@@ -99,7 +99,8 @@ class Scheduler {
   std::unique_ptr<SchedulingPolicy> policy_;
   BatchingRules rules_;
   KvCacheManager kv_;
-  int32_t budget_;  // effective token budget (INT32_MAX when the policy has none)
+  int32_t configured_budget_;  // token budget (INT32_MAX when the policy has none)
+  int32_t budget_;             // this iteration's budget (the policy may lower or raise it)
   int64_t iteration_ = 0;
   double schedule_time_ = 0.0;  // `now` of the last Schedule(): iteration durations for execution_time
   uint64_t next_seq_ = 0;
