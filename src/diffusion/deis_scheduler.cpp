@@ -44,7 +44,7 @@ double Ind3(double t, double b, double c, double d) {
 class DeisScheduler final : public Scheduler {
  public:
   explicit DeisScheduler(const SchedulerConfig& c) : Scheduler(c) {
-    BuildSolverTrainSchedule(c, false, betas_, alphas_cumprod_);
+    LoadTrainSchedule(c, /*patch_zero_snr=*/false, betas_, alphas_cumprod_);
     tables_ = MakeVpTables(alphas_cumprod_);
     order_ = c.GetInt("solver_order");
     if (order_ < 1 || order_ > 3) Fail(fmt::format("solver_order must be 1, 2 or 3, got {}", order_));
@@ -66,14 +66,7 @@ class DeisScheduler final : public Scheduler {
     hist_.assign(static_cast<size_t>(order_), {});
   }
 
-  int IndexForTimestep(double t) const override {
-    std::vector<int> hits;
-    for (size_t i = 0; i < timesteps_.size(); ++i) {
-      if (timesteps_[i] == t) hits.push_back(static_cast<int>(i));
-    }
-    if (hits.empty()) return static_cast<int>(timesteps_.size()) - 1;
-    return hits.size() > 1 ? hits[1] : hits[0];
-  }
+  int IndexForTimestep(double t) const override { return SolverIndexForTimestep(timesteps_, t); }
 
   void DoStep(ConstTensor mo, MutTensor sample, const StepOptions&) override {
     const int idx = step_index_, n_ts = static_cast<int>(timesteps_.size());
@@ -92,10 +85,8 @@ class DeisScheduler final : public Scheduler {
     if (pred == "epsilon" && !threshold) {
       std::copy(mo.data.begin(), mo.data.end(), m0.begin());
     } else {
-      double px = 0, pm = 1;
-      if (pred == "epsilon") px = 1 / cur.alpha, pm = -cur.sigma / cur.alpha;
-      if (pred == "v_prediction") px = cur.alpha, pm = -cur.sigma;
-      if (pred == "flow_prediction") px = 1, pm = -static_cast<double>(sigmas_[idx]);
+      const OutputConversion conv = ToDataPrediction(pred, cur, sigmas_[idx]).value_or(OutputConversion{});
+      const double px = conv.px, pm = conv.pm;
       std::vector<float> x0(n);
       for (size_t i = 0; i < n; ++i) x0[i] = static_cast<float>(px * sample.data[i] + pm * mo.data[i]);
       if (threshold) {

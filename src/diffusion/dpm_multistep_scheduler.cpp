@@ -45,7 +45,7 @@ namespace {
 class DpmMultistepScheduler final : public Scheduler {
  public:
   explicit DpmMultistepScheduler(const SchedulerConfig& c) : Scheduler(c) {
-    BuildSolverTrainSchedule(c, /*patch_zero_snr=*/true, betas_, alphas_cumprod_);
+    LoadTrainSchedule(c, /*patch_zero_snr=*/true, betas_, alphas_cumprod_);
     tables_ = MakeVpTables(alphas_cumprod_);
     alg_ = ParseDpmAlgorithm(c.GetString("algorithm_type"));
     order_ = c.GetInt("solver_order");
@@ -78,14 +78,7 @@ class DpmMultistepScheduler final : public Scheduler {
     hist_valid_ = 0;
   }
 
-  int IndexForTimestep(double t) const override {
-    std::vector<int> hits;
-    for (size_t i = 0; i < timesteps_.size(); ++i) {
-      if (timesteps_[i] == t) hits.push_back(static_cast<int>(i));
-    }
-    if (hits.empty()) return static_cast<int>(timesteps_.size()) - 1;
-    return hits.size() > 1 ? hits[1] : hits[0];
-  }
+  int IndexForTimestep(double t) const override { return SolverIndexForTimestep(timesteps_, t); }
 
   void DoStep(ConstTensor mo, MutTensor sample, const StepOptions& o) override {
     const int n_ts = static_cast<int>(timesteps_.size());
@@ -100,18 +93,11 @@ class DpmMultistepScheduler final : public Scheduler {
 
     // Converted model output: data prediction (dpmsolver++) or noise prediction (dpmsolver).
     const AlphaSigma cur = at(idx);
-    double px = 0, pm = 0;
     const std::string& pred = config_.GetString("prediction_type");
-    if (PredictsData(alg_)) {
-      if (pred == "epsilon") px = 1 / cur.alpha, pm = -cur.sigma / cur.alpha;
-      if (pred == "sample") px = 0, pm = 1;
-      if (pred == "v_prediction") px = cur.alpha, pm = -cur.sigma;
-      if (pred == "flow_prediction") px = 1, pm = -static_cast<double>(sigmas_[idx]);
-    } else {
-      if (pred == "epsilon") px = 0, pm = 1;
-      if (pred == "sample") px = 1 / cur.sigma, pm = -cur.alpha / cur.sigma;
-      if (pred == "v_prediction") px = cur.sigma, pm = cur.alpha;
-    }
+    const auto conv =
+        PredictsData(alg_) ? ToDataPrediction(pred, cur, sigmas_[idx]) : ToNoisePrediction(pred, cur);
+    if (!conv) Fail("prediction_type " + pred + " cannot be converted for algorithm_type dpmsolver");
+    const double px = conv->px, pm = conv->pm;
     const size_t n = sample.data.size();
     // Rotate the history: hist_[0] becomes the newest slot.
     std::rotate(hist_.rbegin(), hist_.rbegin() + 1, hist_.rend());

@@ -20,16 +20,6 @@ std::string GetStrOr(const SchedulerConfig& c, const char* key, const char* def)
 }
 }  // namespace
 
-void BuildEulerTrainSchedule(const SchedulerConfig& c, std::vector<float>& betas, std::vector<float>& ac) {
-  const bool zero_snr = GetBoolOr(c, "rescale_betas_zero_snr", false);
-  TrainSchedule ts = MakeTrainSchedule(c.GetString("beta_schedule"), c.GetInt("num_train_timesteps"),
-                                       c.GetNumber("beta_start"), c.GetNumber("beta_end"), zero_snr,
-                                       c.GetList("trained_betas"));
-  betas = std::move(ts.betas);
-  ac = std::move(ts.alphas_cumprod);
-  if (zero_snr) ac.back() = 0x1p-24f;  // diffusers: keeps sigma_max finite (4096)
-}
-
 double EulerInitNoiseSigma(const std::vector<float>& sigmas, const std::string& spacing) {
   const double max_sigma = *std::max_element(sigmas.begin(), sigmas.end());
   if (spacing == "linspace" || spacing == "trailing") return max_sigma;

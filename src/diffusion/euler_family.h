@@ -19,7 +19,5 @@ EulerSchedule BuildEulerSchedule(const SchedulerConfig& c, const SigmaTableInfo&
                                  const std::string& who);
 // Euler-family init_noise_sigma: max sigma for linspace/trailing spacing, sqrt(max^2 + 1) for leading.
 double EulerInitNoiseSigma(const std::vector<float>& sigmas, const std::string& spacing);
-// Euler-family training schedule, including the zero-SNR 2^-24 patch of alphas_cumprod[-1].
-void BuildEulerTrainSchedule(const SchedulerConfig& c, std::vector<float>& betas, std::vector<float>& ac);
 
 }  // namespace schedkit::diffusion::internal

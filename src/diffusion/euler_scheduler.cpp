@@ -42,7 +42,7 @@ namespace {
 class EulerBase : public Scheduler {
  public:
   explicit EulerBase(const SchedulerConfig& c) : Scheduler(c) {
-    BuildEulerTrainSchedule(c, betas_, alphas_cumprod_);
+    LoadTrainSchedule(c, /*patch_zero_snr=*/true, betas_, alphas_cumprod_);
     table_ = MakeSigmaTable(alphas_cumprod_);
     std::vector<float> s(table_.sigmas.rbegin(), table_.sigmas.rend());
     s.push_back(0.0f);

@@ -24,7 +24,7 @@ namespace {
 class HeunScheduler final : public Scheduler {
  public:
   explicit HeunScheduler(const SchedulerConfig& c) : Scheduler(c) {
-    BuildEulerTrainSchedule(c, betas_, alphas_cumprod_);
+    LoadTrainSchedule(c, /*patch_zero_snr=*/true, betas_, alphas_cumprod_);
     table_ = MakeSigmaTable(alphas_cumprod_);
     std::vector<float> s(table_.sigmas.rbegin(), table_.sigmas.rend());
     init_noise_sigma_ = EulerInitNoiseSigma(s, c.GetString("timestep_spacing"));

@@ -30,11 +30,7 @@ namespace {
 class LcmScheduler final : public Scheduler {
  public:
   explicit LcmScheduler(const SchedulerConfig& c) : Scheduler(c) {
-    TrainSchedule ts = MakeTrainSchedule(c.GetString("beta_schedule"), c.GetInt("num_train_timesteps"),
-                                         c.GetNumber("beta_start"), c.GetNumber("beta_end"),
-                                         c.GetBool("rescale_betas_zero_snr"), c.GetList("trained_betas"));
-    betas_ = std::move(ts.betas);
-    alphas_cumprod_ = std::move(ts.alphas_cumprod);
+    LoadTrainSchedule(c, /*patch_zero_snr=*/false, betas_, alphas_cumprod_);
     final_alpha_cumprod_ = c.GetBool("set_alpha_to_one") ? 1.0f : alphas_cumprod_[0];
   }
   bool IsStochastic(const StepOptions&) const override { return true; }

@@ -115,4 +115,15 @@ void CheckStrictlyDecreasing(std::span<const double> v, const std::string& what,
   }
 }
 
+void LoadTrainSchedule(const SchedulerConfig& c, bool patch_zero_snr, std::vector<float>& betas,
+                       std::vector<float>& alphas_cumprod) {
+  const bool zero_snr = c.Has("rescale_betas_zero_snr") && c.GetBool("rescale_betas_zero_snr");
+  TrainSchedule ts = MakeTrainSchedule(c.GetString("beta_schedule"), c.GetInt("num_train_timesteps"),
+                                       c.GetNumber("beta_start"), c.GetNumber("beta_end"), zero_snr,
+                                       c.GetList("trained_betas"));
+  betas = std::move(ts.betas);
+  alphas_cumprod = std::move(ts.alphas_cumprod);
+  if (zero_snr && patch_zero_snr) alphas_cumprod.back() = 0x1p-24f;
+}
+
 }  // namespace schedkit::diffusion::internal

@@ -25,6 +25,13 @@ std::vector<ConfigKey> TrainKeys(double beta_start, double beta_end, const std::
                                  bool allow_sigmoid = false);
 std::vector<std::string> PredictionTypes(bool with_flow);
 
+// The training schedule a config names (beta_schedule, num_train_timesteps, beta_start / beta_end,
+// trained_betas, and rescale_betas_zero_snr when the config has that key). `patch_zero_snr`: with zero-SNR
+// rescaling, alphas_cumprod[-1] becomes 2^-24, as diffusers' Euler and solver schedulers do to keep sigma_max
+// finite.
+void LoadTrainSchedule(const SchedulerConfig& c, bool patch_zero_snr, std::vector<float>& betas,
+                       std::vector<float>& alphas_cumprod);
+
 // alpha_t, sigma_t of a VP (or flow) noise level given diffusers' sigma (float32).
 struct AlphaSigma {
   double alpha;

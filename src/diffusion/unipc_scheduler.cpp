@@ -71,7 +71,7 @@ std::vector<double> Solve(std::vector<double> a, std::vector<double> b) {
 class UniPCScheduler final : public Scheduler {
  public:
   explicit UniPCScheduler(const SchedulerConfig& c) : Scheduler(c) {
-    BuildSolverTrainSchedule(c, /*patch_zero_snr=*/true, betas_, alphas_cumprod_);
+    LoadTrainSchedule(c, /*patch_zero_snr=*/true, betas_, alphas_cumprod_);
     tables_ = MakeVpTables(alphas_cumprod_);
     order_ = c.GetInt("solver_order");
     if (order_ < 1 || order_ > 3) Fail(fmt::format("solver_order must be 1, 2 or 3, got {}", order_));
@@ -97,14 +97,7 @@ class UniPCScheduler final : public Scheduler {
     this_order_ = 0;
   }
 
-  int IndexForTimestep(double t) const override {
-    std::vector<int> hits;
-    for (size_t i = 0; i < timesteps_.size(); ++i) {
-      if (timesteps_[i] == t) hits.push_back(static_cast<int>(i));
-    }
-    if (hits.empty()) return static_cast<int>(timesteps_.size()) - 1;
-    return hits.size() > 1 ? hits[1] : hits[0];
-  }
+  int IndexForTimestep(double t) const override { return SolverIndexForTimestep(timesteps_, t); }
 
   void DoStep(ConstTensor mo, MutTensor sample, const StepOptions&) override {
     const int idx = step_index_;
@@ -131,18 +124,9 @@ class UniPCScheduler final : public Scheduler {
   void Convert(ConstTensor mo, MutTensor sample, int idx) {
     const AlphaSigma cur = At(idx);
     const std::string& pred = config_.GetString("prediction_type");
-    double px = 0, pm = 1;
-    if (predict_x0_) {
-      if (pred == "epsilon") px = 1 / cur.alpha, pm = -cur.sigma / cur.alpha;
-      if (pred == "sample") px = 0, pm = 1;
-      if (pred == "v_prediction") px = cur.alpha, pm = -cur.sigma;
-      if (pred == "flow_prediction") px = 1, pm = -static_cast<double>(sigmas_[idx]);
-    } else {
-      if (pred == "epsilon") px = 0, pm = 1;
-      if (pred == "sample") px = 1 / cur.sigma, pm = -cur.alpha / cur.sigma;
-      if (pred == "v_prediction") px = cur.sigma, pm = cur.alpha;
-      if (pred == "flow_prediction") Fail("flow_prediction needs predict_x0=true");
-    }
+    const auto conv = predict_x0_ ? ToDataPrediction(pred, cur, sigmas_[idx]) : ToNoisePrediction(pred, cur);
+    if (!conv) Fail("flow_prediction needs predict_x0=true");
+    const double px = conv->px, pm = conv->pm;
     conv_.resize(sample.data.size());
     for (size_t i = 0; i < conv_.size(); ++i)
       conv_[i] = static_cast<float>(px * sample.data[i] + pm * mo.data[i]);

@@ -23,17 +23,6 @@ VpTables MakeVpTables(std::span<const float> ac) {
   return t;
 }
 
-void BuildSolverTrainSchedule(const SchedulerConfig& c, bool patch_zero_snr, std::vector<float>& betas,
-                              std::vector<float>& ac) {
-  const bool zero_snr = c.Has("rescale_betas_zero_snr") && c.GetBool("rescale_betas_zero_snr");
-  TrainSchedule ts = MakeTrainSchedule(c.GetString("beta_schedule"), c.GetInt("num_train_timesteps"),
-                                       c.GetNumber("beta_start"), c.GetNumber("beta_end"), zero_snr,
-                                       c.GetList("trained_betas"));
-  betas = std::move(ts.betas);
-  ac = std::move(ts.alphas_cumprod);
-  if (zero_snr && patch_zero_snr) ac.back() = 0x1p-24f;
-}
-
 void ApplyLinearUpdate(std::span<float> out, const float* x, const std::vector<const float*>& hist,
                        const float* noise, const LinearUpdate& u) {
   const float* s[6];
@@ -63,6 +52,31 @@ int CheckSolverSteps(const TimestepRequest& r, int N, const std::string& who) {
     throw Error(
         fmt::format("{}: num_inference_steps ({}) cannot exceed num_train_timesteps ({})", who, n, N));
   return n;
+}
+
+std::optional<OutputConversion> ToDataPrediction(const std::string& p, AlphaSigma cur, double sigma) {
+  if (p == "epsilon") return OutputConversion{1 / cur.alpha, -cur.sigma / cur.alpha};
+  if (p == "sample") return OutputConversion{0, 1};
+  if (p == "v_prediction") return OutputConversion{cur.alpha, -cur.sigma};
+  if (p == "flow_prediction") return OutputConversion{1, -sigma};
+  return std::nullopt;
+}
+
+std::optional<OutputConversion> ToNoisePrediction(const std::string& p, AlphaSigma cur) {
+  if (p == "epsilon") return OutputConversion{0, 1};
+  if (p == "sample") return OutputConversion{1 / cur.sigma, -cur.alpha / cur.sigma};
+  if (p == "v_prediction") return OutputConversion{cur.sigma, cur.alpha};
+  return std::nullopt;
+}
+
+int SolverIndexForTimestep(const std::vector<double>& timesteps, double t) {
+  int first = -1;
+  for (size_t i = 0; i < timesteps.size(); ++i) {
+    if (timesteps[i] != t) continue;
+    if (first >= 0) return static_cast<int>(i);  // the second match
+    first = static_cast<int>(i);
+  }
+  return first >= 0 ? first : static_cast<int>(timesteps.size()) - 1;
 }
 
 }  // namespace schedkit::diffusion::internal

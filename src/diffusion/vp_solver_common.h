@@ -17,10 +17,6 @@ struct VpTables {
 };
 VpTables MakeVpTables(std::span<const float> ac);
 
-// The training schedule of the solver family (zero-SNR patches alphas_cumprod[-1] to 2^-24 when `patch`).
-void BuildSolverTrainSchedule(const SchedulerConfig& c, bool patch_zero_snr, std::vector<float>& betas,
-                              std::vector<float>& ac);
-
 // sigmas/timesteps of DPM-Solver multistep (also used by DEIS, UniPC and singlestep through options).
 struct SolverSchedule {
   std::vector<double> timesteps;  // integers
@@ -37,6 +33,20 @@ struct LinearUpdate {
 // out may alias x. hist[k] is the k-th most recent converted model output.
 void ApplyLinearUpdate(std::span<float> out, const float* x, const std::vector<const float*>& hist,
                        const float* noise, const LinearUpdate& u);
+
+// converted = px * sample + pm * model_output: the model output as a data (x0) or noise (epsilon) prediction
+// at the current point `cur`; `sigma` is the scheduler's sigma there (flow_prediction). nullopt: the
+// prediction type has no conversion in that direction (the caller fails with its own message).
+struct OutputConversion {
+  double px = 0, pm = 1;
+};
+std::optional<OutputConversion> ToDataPrediction(const std::string& prediction_type, AlphaSigma cur,
+                                                 double sigma);
+std::optional<OutputConversion> ToNoisePrediction(const std::string& prediction_type, AlphaSigma cur);
+
+// diffusers' index_for_timestep of the solver family: the second match when the timestep repeats, the last
+// index when it is absent.
+int SolverIndexForTimestep(const std::vector<double>& timesteps, double t);
 
 // Number of steps etc. guards shared by the solver set_timesteps.
 int CheckSolverSteps(const TimestepRequest& r, int num_train_timesteps, const std::string& who);
