@@ -54,29 +54,19 @@ class DdimScheduler final : public Scheduler {
     const double a_prev = prev_t >= 0 ? alphas_cumprod_[prev_t] : final_alpha_cumprod_;
     const double b_t = 1 - a_t;
     const std::string& pred = config_.GetString("prediction_type");
-    // x0 = px*x + pm*m, eps = ex*x + em*m
-    double px, pm, ex, em;
+    // eps = ex*x + em*m, from the raw output (x0 is thresholded or clipped after)
+    double ex, em;
     if (pred == "epsilon") {
-      px = 1 / std::sqrt(a_t), pm = -std::sqrt(b_t) / std::sqrt(a_t), ex = 0, em = 1;
+      ex = 0, em = 1;
     } else if (pred == "sample") {
-      px = 0, pm = 1, ex = 1 / std::sqrt(b_t), em = -std::sqrt(a_t) / std::sqrt(b_t);
+      ex = 1 / std::sqrt(b_t), em = -std::sqrt(a_t) / std::sqrt(b_t);
     } else {
-      px = std::sqrt(a_t), pm = -std::sqrt(b_t), ex = std::sqrt(b_t), em = std::sqrt(a_t);
+      ex = std::sqrt(b_t), em = std::sqrt(a_t);
     }
     const size_t n = sample.data.size();
-    pred_original_.resize(n);
     eps_.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      const double x = sample.data[i], m = mo.data[i];
-      pred_original_[i] = static_cast<float>(px * x + pm * m);
-      eps_[i] = static_cast<float>(ex * x + em * m);
-    }
-    if (config_.GetBool("thresholding")) {
-      ThresholdSample(pred_original_, sample.shape, config_.GetNumber("dynamic_thresholding_ratio"),
-                      config_.GetNumber("sample_max_value"));
-    } else if (config_.GetBool("clip_sample")) {
-      ClipSample(pred_original_, config_.GetNumber("clip_sample_range"));
-    }
+    for (size_t i = 0; i < n; ++i) eps_[i] = static_cast<float>(ex * sample.data[i] + em * mo.data[i]);
+    PredictOriginalSample(config_, a_t, sample, mo, pred_original_);
     const double variance = ((1 - a_prev) / b_t) * (1 - a_t / a_prev);
     const double std_dev = o.eta * std::sqrt(variance);
     if (o.use_clipped_model_output) {

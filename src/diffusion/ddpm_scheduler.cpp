@@ -64,25 +64,8 @@ class DdpmScheduler final : public Scheduler {
     const double a_prev = prev_t >= 0 ? alphas_cumprod_[prev_t] : 1.0;
     const double b_t = 1 - a_t, b_prev = 1 - a_prev;
     const double cur_alpha = a_t / a_prev, cur_beta = 1 - cur_alpha;
-    const std::string& pred = config_.GetString("prediction_type");
-    double px, pm;
-    if (pred == "epsilon") {
-      px = 1 / std::sqrt(a_t), pm = -std::sqrt(b_t) / std::sqrt(a_t);
-    } else if (pred == "sample") {
-      px = 0, pm = 1;
-    } else {
-      px = std::sqrt(a_t), pm = -std::sqrt(b_t);
-    }
+    PredictOriginalSample(config_, a_t, sample, mo, pred_original_);
     const size_t n = sample.data.size();
-    pred_original_.resize(n);
-    for (size_t i = 0; i < n; ++i)
-      pred_original_[i] = static_cast<float>(px * sample.data[i] + pm * mo.data[i]);
-    if (config_.GetBool("thresholding")) {
-      ThresholdSample(pred_original_, sample.shape, config_.GetNumber("dynamic_thresholding_ratio"),
-                      config_.GetNumber("sample_max_value"));
-    } else if (config_.GetBool("clip_sample")) {
-      ClipSample(pred_original_, config_.GetNumber("clip_sample_range"));
-    }
     const double c_x0 = std::sqrt(a_prev) * cur_beta / b_t;
     const double c_x = std::sqrt(cur_alpha) * b_prev / b_t;
     double c_noise = 0;

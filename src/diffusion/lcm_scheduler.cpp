@@ -78,30 +78,12 @@ class LcmScheduler final : public Scheduler {
                            : t;
     const double a_t = alphas_cumprod_[t];
     const double a_prev = prev_t >= 0 ? alphas_cumprod_[prev_t] : final_alpha_cumprod_;
-    const double b_t = 1 - a_t;
     const double sigma_data = 0.5;
     const double scaled = t * config_.GetNumber("timestep_scaling");
     const double c_skip = sigma_data * sigma_data / (scaled * scaled + sigma_data * sigma_data);
     const double c_out = scaled / std::sqrt(scaled * scaled + sigma_data * sigma_data);
-    const std::string& pred = config_.GetString("prediction_type");
-    double px, pm;
-    if (pred == "epsilon") {
-      px = 1 / std::sqrt(a_t), pm = -std::sqrt(b_t) / std::sqrt(a_t);
-    } else if (pred == "sample") {
-      px = 0, pm = 1;
-    } else {
-      px = std::sqrt(a_t), pm = -std::sqrt(b_t);
-    }
+    PredictOriginalSample(config_, a_t, sample, mo, pred_original_);
     const size_t n = sample.data.size();
-    pred_original_.resize(n);
-    for (size_t i = 0; i < n; ++i)
-      pred_original_[i] = static_cast<float>(px * sample.data[i] + pm * mo.data[i]);
-    if (config_.GetBool("thresholding")) {
-      ThresholdSample(pred_original_, sample.shape, config_.GetNumber("dynamic_thresholding_ratio"),
-                      config_.GetNumber("sample_max_value"));
-    } else if (config_.GetBool("clip_sample")) {
-      ClipSample(pred_original_, config_.GetNumber("clip_sample_range"));
-    }
     // pred_original_ becomes `denoised` (the LCM output the pipeline returns).
     for (size_t i = 0; i < n; ++i) {
       pred_original_[i] = static_cast<float>(c_out * pred_original_[i] + c_skip * sample.data[i]);

@@ -126,4 +126,27 @@ void LoadTrainSchedule(const SchedulerConfig& c, bool patch_zero_snr, std::vecto
   if (zero_snr && patch_zero_snr) alphas_cumprod.back() = 0x1p-24f;
 }
 
+void PredictOriginalSample(const SchedulerConfig& c, double a_t, ConstTensor sample, ConstTensor model_output,
+                           std::vector<float>& x0) {
+  const double b_t = 1 - a_t;
+  const std::string& pred = c.GetString("prediction_type");
+  double px, pm;
+  if (pred == "epsilon") {
+    px = 1 / std::sqrt(a_t), pm = -std::sqrt(b_t) / std::sqrt(a_t);
+  } else if (pred == "sample") {
+    px = 0, pm = 1;
+  } else {
+    px = std::sqrt(a_t), pm = -std::sqrt(b_t);
+  }
+  const size_t n = sample.data.size();
+  x0.resize(n);
+  for (size_t i = 0; i < n; ++i) x0[i] = static_cast<float>(px * sample.data[i] + pm * model_output.data[i]);
+  if (c.GetBool("thresholding")) {
+    ThresholdSample(x0, sample.shape, c.GetNumber("dynamic_thresholding_ratio"),
+                    c.GetNumber("sample_max_value"));
+  } else if (c.Has("clip_sample") && c.GetBool("clip_sample")) {
+    ClipSample(x0, c.GetNumber("clip_sample_range"));
+  }
+}
+
 }  // namespace schedkit::diffusion::internal

@@ -52,6 +52,10 @@ void LinearCombine(std::span<float> out, const double* coef, const float* const*
 // clamp(x,-s,s)/s.
 void ThresholdSample(std::span<float> x, std::span<const int64_t> shape, double ratio, double max_value);
 void ClipSample(std::span<float> x, double range);
+// x0 from the model output at alphas_cumprod `a_t` (DDPM, DDIM, LCM): prediction_type epsilon, sample or
+// v_prediction, then thresholding or clip_sample as the config says. Resizes x0 to the sample.
+void PredictOriginalSample(const SchedulerConfig& c, double a_t, ConstTensor sample, ConstTensor model_output,
+                           std::vector<float>& x0);
 
 // Shared sigma-table machinery for schedulers that work in sigma space.
 struct SigmaTableInfo {
