@@ -1,0 +1,503 @@
+#include "schedkit/graph/soc_table.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <tuple>
+
+#include "schedkit/graph/list_scheduling.h"
+#include "schedkit/util/error.h"
+
+namespace schedkit::graph {
+
+namespace {
+
+constexpr long long kNoRun = -1;
+constexpr long long kHuge = std::numeric_limits<long long>::max() / 4;
+
+// Integer durations and per-edge transfer times, flattened for fast evaluation.
+struct TableModel {
+  int n = 0, q = 0;
+  std::vector<long long> dur;  // n x q, kNoRun where the PE cannot run the task
+  std::vector<std::vector<int>> capable;
+  std::vector<int> pred_begin;       // n + 1 offsets into pred_task / pred_comm
+  std::vector<int> pred_task;        // predecessor of each in-arc
+  std::vector<long long> pred_comm;  // per in-arc, q x q transfer times
+  std::vector<std::vector<int>> succs;
+  std::vector<int> topo;
+  std::vector<char> all_zero;  // the task takes 0 us on every capable PE
+
+  explicit TableModel(const Problem& p) : n(p.num_tasks()), q(p.num_procs()) {
+    dur.assign(static_cast<size_t>(n) * q, kNoRun);
+    capable.assign(n, {});
+    all_zero.assign(n, 1);
+    for (int t = 0; t < n; ++t) {
+      for (int r = 0; r < q; ++r) {
+        if (!p.CanRun(t, r)) continue;
+        const long long d = static_cast<long long>(p.Cost(t, r));
+        dur[static_cast<size_t>(t) * q + r] = d;
+        capable[t].push_back(r);
+        if (d != 0) all_zero[t] = 0;
+      }
+    }
+    pred_begin.assign(n + 1, 0);
+    succs.assign(n, {});
+    for (int t = 0; t < n; ++t) {
+      pred_begin[t] = static_cast<int>(pred_task.size());
+      for (const Arc& a : p.graph.preds[t]) {
+        pred_task.push_back(a.task);
+        for (int x = 0; x < q; ++x) {
+          for (int y = 0; y < q; ++y) {
+            // The simulator's transfer time: int(volume / bandwidth), 0 for an empty edge.
+            const double bw = p.bandwidth[static_cast<size_t>(x) * q + y];
+            pred_comm.push_back(a.volume == 0 ? 0 : static_cast<long long>(a.volume / bw));
+          }
+        }
+        succs[a.task].push_back(t);
+      }
+    }
+    pred_begin[n] = static_cast<int>(pred_task.size());
+    topo = TopologicalOrder(p.graph);
+  }
+  long long Dur(int t, int r) const { return dur[static_cast<size_t>(t) * q + r]; }
+  long long Comm(int arc, int from, int to) const {
+    return pred_comm[(static_cast<size_t>(arc) * q + from) * q + to];
+  }
+  // Earliest start of t on PE r given its predecessors' PEs and finishes (ready and data rules).
+  long long PredReady(int t, int r, const std::vector<int>& pe, const std::vector<long long>& fin) const {
+    long long s = 0;
+    for (int a = pred_begin[t]; a < pred_begin[t + 1]; ++a) {
+      const int u = pred_task[a];
+      const long long zero_tick = Dur(u, pe[u]) == 0 ? 1 : 0;
+      s = std::max(s, fin[u] + std::max(zero_tick, Comm(a, pe[u], r)));
+    }
+    return s;
+  }
+  // Cheapest possible delay on arc a between finish of its source and start of its target.
+  long long ArcLowerBound(int a, int t) const {
+    const int u = pred_task[a];
+    long long best = kHuge;
+    for (int x : capable[u]) {
+      for (int y : capable[t]) best = std::min(best, Comm(a, x, y));
+    }
+    return std::max(best, static_cast<long long>(all_zero[u]));
+  }
+  long long MinDur(int t) const {
+    long long best = kHuge;
+    for (int r : capable[t]) best = std::min(best, Dur(t, r));
+    return best;
+  }
+};
+
+// Replay in list order: `list` is a topological order and each PE runs its tasks in list order.
+long long EvaluateList(const TableModel& m, const std::vector<int>& list, const std::vector<int>& pe,
+                       std::vector<long long>& fin, std::vector<long long>& pe_free) {
+  std::fill(pe_free.begin(), pe_free.end(), 0);
+  long long makespan = 0;
+  for (int t : list) {
+    const int r = pe[t];
+    const long long s = std::max(m.PredReady(t, r, pe, fin), pe_free[r]);
+    fin[t] = s + m.Dur(t, r);
+    pe_free[r] = fin[t];
+    makespan = std::max(makespan, fin[t]);
+  }
+  return makespan;
+}
+
+// Builds the table (per-PE positions) of a list schedule.
+SocTable TableFromList(const TableModel& m, const std::vector<int>& list, const std::vector<int>& pe) {
+  SocTable t;
+  t.pe = pe;
+  t.order.assign(m.n, 0);
+  std::vector<int> count(m.q, 0);
+  for (int task : list) t.order[task] = count[pe[task]]++;
+  return t;
+}
+
+// PE symmetry: sym[r] = the lowest PE s such that swapping r and s maps the problem onto itself.
+std::vector<int> PeSymmetryClasses(const Problem& p) {
+  const int q = p.num_procs(), n = p.num_tasks();
+  auto bw = [&](int x, int y) { return p.bandwidth[static_cast<size_t>(x) * q + y]; };
+  std::vector<int> sym(q);
+  for (int r = 0; r < q; ++r) {
+    sym[r] = r;
+    for (int s = 0; s < r; ++s) {
+      bool same = bw(r, r) == bw(s, s) && bw(r, s) == bw(s, r);
+      for (int t = 0; t < n && same; ++t)
+        same = p.cost[static_cast<size_t>(t) * q + r] == p.cost[static_cast<size_t>(t) * q + s];
+      for (int x = 0; x < q && same; ++x) {
+        if (x != r && x != s) same = bw(r, x) == bw(s, x) && bw(x, r) == bw(x, s);
+      }
+      if (same) {
+        sym[r] = sym[s];
+        break;
+      }
+    }
+  }
+  return sym;
+}
+
+}  // namespace
+
+SocTableTiming ReplaySocTable(const Problem& p, const SocTable& table) {
+  const int n = p.num_tasks(), q = p.num_procs();
+  if (static_cast<int>(table.pe.size()) != n || static_cast<int>(table.order.size()) != n) {
+    throw Error(fmt::format("schedule table for '{}': {} PEs and {} orders for {} tasks", p.graph.name,
+                            table.pe.size(), table.order.size(), n));
+  }
+  std::vector<std::vector<int>> on_pe(q);
+  for (int t = 0; t < n; ++t) {
+    const int r = table.pe[t];
+    if (r < 0 || r >= q)
+      throw Error(fmt::format("schedule table: task {} on PE {} (valid 0..{})", t, r, q - 1));
+    if (!p.CanRun(t, r)) {
+      throw Error(fmt::format("schedule table: task {} ({}) cannot run on {}", t, p.graph.task_names[t],
+                              p.proc_names[r]));
+    }
+    on_pe[r].push_back(t);
+  }
+  std::vector<int> next_on_pe(n, -1);
+  std::vector<int> indeg(n, 0);
+  for (int r = 0; r < q; ++r) {
+    auto& v = on_pe[r];
+    std::sort(v.begin(), v.end(), [&](int a, int b) { return table.order[a] < table.order[b]; });
+    for (int i = 0; i < static_cast<int>(v.size()); ++i) {
+      if (table.order[v[i]] != i) {
+        throw Error(fmt::format("schedule table: the orders on {} are not 0..{} (task {} has {})",
+                                p.proc_names[r], v.size() - 1, v[i], table.order[v[i]]));
+      }
+      if (i > 0) {
+        next_on_pe[v[i - 1]] = v[i];
+        ++indeg[v[i]];
+      }
+    }
+  }
+  for (int t = 0; t < n; ++t) indeg[t] += static_cast<int>(p.graph.preds[t].size());
+  // Kahn over precedence + PE order arcs gives a processing order, or shows a deadlock.
+  std::vector<int> list, stack;
+  for (int t = n - 1; t >= 0; --t)
+    if (indeg[t] == 0) stack.push_back(t);
+  while (!stack.empty()) {
+    const int t = stack.back();
+    stack.pop_back();
+    list.push_back(t);
+    auto release = [&](int s) {
+      if (--indeg[s] == 0) stack.push_back(s);
+    };
+    for (const Arc& a : p.graph.succs[t]) release(a.task);
+    if (next_on_pe[t] >= 0) release(next_on_pe[t]);
+  }
+  if (static_cast<int>(list.size()) != n) {
+    int stuck = 0;
+    while (indeg[stuck] == 0) ++stuck;
+    throw Error(fmt::format(
+        "schedule table deadlocks: the PE orders contradict the precedence (task {} ({}) on {} never starts)",
+        stuck, p.graph.task_names[stuck], p.proc_names[table.pe[stuck]]));
+  }
+  const TableModel m(p);
+  SocTableTiming timing;
+  timing.finish.assign(n, 0);
+  std::vector<long long> pe_free(q, 0);
+  timing.makespan = EvaluateList(m, list, table.pe, timing.finish, pe_free);
+  timing.start.resize(n);
+  for (int t = 0; t < n; ++t) timing.start[t] = timing.finish[t] - m.Dur(t, table.pe[t]);
+  return timing;
+}
+
+SocTable HeftSocTable(const Problem& p) {
+  const DagSchedule s = ScheduleHeft(p);
+  const int n = p.num_tasks();
+  std::vector<int> topo_pos(n);
+  const std::vector<int> topo = TopologicalOrder(p.graph);
+  for (int i = 0; i < n; ++i) topo_pos[topo[i]] = i;
+  std::vector<int> list(n);
+  std::iota(list.begin(), list.end(), 0);
+  std::sort(list.begin(), list.end(), [&](int a, int b) {
+    const Placement &x = s.tasks[a], &y = s.tasks[b];
+    return std::tie(x.start, x.finish, topo_pos[a]) < std::tie(y.start, y.finish, topo_pos[b]);
+  });
+  SocTable t;
+  t.pe.resize(n);
+  t.order.resize(n);
+  std::vector<int> count(p.num_procs(), 0);
+  for (int task : list) {
+    t.pe[task] = s.tasks[task].proc;
+    t.order[task] = count[t.pe[task]]++;
+  }
+  return t;
+}
+
+long long SocTableLowerBound(const Problem& p) {
+  const TableModel m(p);
+  std::vector<long long> fin(m.n, 0);
+  long long lb = 0;
+  for (int t : m.topo) {
+    long long s = 0;
+    for (int a = m.pred_begin[t]; a < m.pred_begin[t + 1]; ++a)
+      s = std::max(s, fin[m.pred_task[a]] + m.ArcLowerBound(a, t));
+    fin[t] = s + m.MinDur(t);
+    lb = std::max(lb, fin[t]);
+  }
+  return lb;
+}
+
+namespace {
+
+// Local search over (priority list, PE per task): move a task to another PE, or to another list position
+// between its last predecessor and first successor. Sideways moves are accepted (plateau walk); after a
+// stall the search restarts from the best table with a few random moves.
+struct LocalSearch {
+  const TableModel& m;
+  std::mt19937_64 rng;
+  std::vector<int> list, pos, pe;
+  std::vector<long long> fin, pe_free;
+
+  LocalSearch(const TableModel& model, std::uint64_t seed) : m(model), rng(seed) {
+    fin.assign(m.n, 0);
+    pe_free.assign(m.q, 0);
+  }
+  long long Eval() { return EvaluateList(m, list, pe, fin, pe_free); }
+  void Move(int from, int to) {
+    if (from < to) {
+      std::rotate(list.begin() + from, list.begin() + from + 1, list.begin() + to + 1);
+    } else {
+      std::rotate(list.begin() + to, list.begin() + from, list.begin() + from + 1);
+    }
+    for (int i = std::min(from, to); i <= std::max(from, to); ++i) pos[list[i]] = i;
+  }
+  int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+  // Applies a random move; returns an undo closure's data: {kind, task, old value}.
+  std::tuple<int, int, int> RandomMove() {
+    const int t = Uniform(0, m.n - 1);
+    const auto& cap = m.capable[t];
+    if (cap.size() > 1 && Uniform(0, 1) == 0) {
+      const int old = pe[t];
+      int r = old;
+      while (r == old) r = cap[Uniform(0, static_cast<int>(cap.size()) - 1)];
+      pe[t] = r;
+      return {0, t, old};
+    }
+    int lo = 0, hi = m.n - 1;
+    for (int a = m.pred_begin[t]; a < m.pred_begin[t + 1]; ++a) lo = std::max(lo, pos[m.pred_task[a]] + 1);
+    for (int s : m.succs[t]) hi = std::min(hi, pos[s] - 1);
+    const int from = pos[t];
+    const int to = Uniform(lo, hi);
+    Move(from, to);
+    return {1, t, from};
+  }
+  void Undo(const std::tuple<int, int, int>& mv) {
+    const auto [kind, t, old] = mv;
+    if (kind == 0) {
+      pe[t] = old;
+    } else {
+      Move(pos[t], old);
+    }
+  }
+};
+
+// Depth-first branch and bound. Tables are generated by appending tasks in nondecreasing (start, finish,
+// topological position) order, which reaches every table's replay once; the bound at a node is the
+// critical path of the unscheduled tasks, each starting no earlier than the last appended start and the
+// earliest free capable PE.
+struct BranchAndBound {
+  const TableModel& m;
+  std::vector<int> sym;
+  long long best;
+  long long max_nodes, nodes = 0;
+  bool aborted = false;
+  std::vector<int> best_list, best_pe;
+
+  std::vector<int> topo_pos, pe, preds_left, list;
+  std::vector<long long> fin, start, avail, tail, est_fin;
+  std::vector<int> used;  // tasks appended per PE
+
+  BranchAndBound(const TableModel& model, std::vector<int> symmetry, long long upper, long long node_limit)
+      : m(model), sym(std::move(symmetry)), best(upper), max_nodes(node_limit) {
+    topo_pos.assign(m.n, 0);
+    for (int i = 0; i < m.n; ++i) topo_pos[m.topo[i]] = i;
+    pe.assign(m.n, -1);
+    fin.assign(m.n, -1);
+    start.assign(m.n, 0);
+    est_fin.assign(m.n, 0);
+    avail.assign(m.q, 0);
+    used.assign(m.q, 0);
+    preds_left.assign(m.n, 0);
+    for (int t = 0; t < m.n; ++t) preds_left[t] = m.pred_begin[t + 1] - m.pred_begin[t];
+    tail.assign(m.n, 0);
+    for (int i = m.n - 1; i >= 0; --i) {
+      const int t = m.topo[i];
+      for (int s : m.succs[t]) {
+        for (int a = m.pred_begin[s]; a < m.pred_begin[s + 1]; ++a) {
+          if (m.pred_task[a] == t) tail[t] = std::max(tail[t], m.ArcLowerBound(a, s) + m.MinDur(s) + tail[s]);
+        }
+      }
+    }
+  }
+
+  long long Bound(long long s_last, long long makespan) {
+    long long lb = makespan;
+    for (int t : m.topo) {
+      if (fin[t] >= 0) continue;
+      long long f = kHuge;
+      for (int r : m.capable[t]) {
+        long long s = std::max(s_last, avail[r]);
+        for (int a = m.pred_begin[t]; a < m.pred_begin[t + 1]; ++a) {
+          const int u = m.pred_task[a];
+          if (fin[u] >= 0) {
+            const long long zero_tick = m.Dur(u, pe[u]) == 0 ? 1 : 0;
+            s = std::max(s, fin[u] + std::max(zero_tick, m.Comm(a, pe[u], r)));
+          } else {
+            s = std::max(s, est_fin[u] + m.ArcLowerBound(a, t));
+          }
+        }
+        f = std::min(f, s + m.Dur(t, r));
+      }
+      est_fin[t] = f;
+      lb = std::max(lb, f + tail[t]);
+    }
+    return lb;
+  }
+
+  void Search(long long s_last, long long f_last, int k_last, long long makespan) {
+    if (static_cast<int>(list.size()) == m.n) {
+      if (makespan < best) {
+        best = makespan;
+        best_list = list;
+        best_pe = pe;
+      }
+      return;
+    }
+    if (++nodes > max_nodes) {
+      aborted = true;
+      return;
+    }
+    if (Bound(s_last, makespan) >= best) return;
+    struct Cand {
+      long long s, f;
+      int t, r;
+    };
+    std::vector<Cand> cands;
+    for (int t = 0; t < m.n; ++t) {
+      if (fin[t] >= 0 || preds_left[t] > 0) continue;
+      for (int r : m.capable[t]) {
+        // Of several interchangeable PEs that are still empty, only the first is tried.
+        if (used[r] == 0 && sym[r] != r) {
+          bool earlier_empty = false;
+          for (int x = sym[r]; x < r && !earlier_empty; ++x) earlier_empty = sym[x] == sym[r] && used[x] == 0;
+          if (earlier_empty) continue;
+        }
+        const long long s = std::max(m.PredReady(t, r, pe, fin), avail[r]);
+        const long long f = s + m.Dur(t, r);
+        if (std::tie(s, f, topo_pos[t]) < std::tie(s_last, f_last, k_last)) continue;
+        if (f + tail[t] >= best) continue;
+        cands.push_back({s, f, t, r});
+      }
+    }
+    std::sort(cands.begin(), cands.end(), [&](const Cand& a, const Cand& b) {
+      return std::tie(a.f, a.s, topo_pos[a.t], a.r) < std::tie(b.f, b.s, topo_pos[b.t], b.r);
+    });
+    for (const Cand& c : cands) {
+      if (aborted) return;
+      const long long old_avail = avail[c.r];
+      pe[c.t] = c.r;
+      fin[c.t] = c.f;
+      start[c.t] = c.s;
+      avail[c.r] = c.f;
+      ++used[c.r];
+      for (int s : m.succs[c.t]) --preds_left[s];
+      list.push_back(c.t);
+      Search(c.s, c.f, topo_pos[c.t], std::max(makespan, c.f));
+      list.pop_back();
+      for (int s : m.succs[c.t]) ++preds_left[s];
+      --used[c.r];
+      avail[c.r] = old_avail;
+      fin[c.t] = -1;
+      pe[c.t] = -1;
+    }
+  }
+};
+
+}  // namespace
+
+SocTableSearchResult OptimiseSocTable(const Problem& p, const SocTableSearchOptions& options) {
+  if (options.max_evaluations < 0 || options.max_nodes < 0) {
+    throw Error(fmt::format("table search: budgets must be >= 0 (evaluations {}, nodes {})",
+                            options.max_evaluations, options.max_nodes));
+  }
+  const TableModel m(p);
+  SocTableSearchResult res;
+  res.lower_bound = SocTableLowerBound(p);
+
+  // Start: the HEFT table as a list (Kahn order over precedence + its PE orders).
+  const SocTable heft = HeftSocTable(p);
+  const SocTableTiming heft_timing = ReplaySocTable(p, heft);
+  res.heft_makespan = heft_timing.makespan;
+  LocalSearch ls(m, options.seed);
+  ls.pe = heft.pe;
+  ls.list.resize(m.n);
+  std::iota(ls.list.begin(), ls.list.end(), 0);
+  {
+    std::vector<int> topo_pos(m.n);
+    for (int i = 0; i < m.n; ++i) topo_pos[m.topo[i]] = i;
+    std::sort(ls.list.begin(), ls.list.end(), [&](int a, int b) {
+      return std::tie(heft_timing.start[a], heft_timing.finish[a], topo_pos[a]) <
+             std::tie(heft_timing.start[b], heft_timing.finish[b], topo_pos[b]);
+    });
+  }
+  ls.pos.assign(m.n, 0);
+  for (int i = 0; i < m.n; ++i) ls.pos[ls.list[i]] = i;
+  long long cur = ls.Eval();
+  std::vector<int> best_list = ls.list, best_pe = ls.pe;
+  long long best = cur;
+  long long since_best = 0;
+  const long long stall = 20L * m.n * std::max(1, m.q);
+  while (res.evaluations < options.max_evaluations && best > res.lower_bound) {
+    const auto mv = ls.RandomMove();
+    const long long v = ls.Eval();
+    ++res.evaluations;
+    if (v <= cur) {
+      cur = v;
+    } else {
+      ls.Undo(mv);
+    }
+    if (cur < best) {
+      best = cur;
+      best_list = ls.list;
+      best_pe = ls.pe;
+      since_best = 0;
+    } else if (++since_best > stall) {
+      ls.list = best_list;
+      ls.pe = best_pe;
+      for (int i = 0; i < m.n; ++i) ls.pos[ls.list[i]] = i;
+      for (int k = 0; k < 3; ++k) ls.RandomMove();
+      cur = ls.Eval();
+      ++res.evaluations;
+      since_best = 0;
+    }
+  }
+
+  if (best == res.lower_bound) {
+    res.proven_optimal = true;
+  } else if (options.max_nodes > 0) {
+    BranchAndBound bb(m, PeSymmetryClasses(p), best, options.max_nodes);
+    bb.Search(-1, -1, -1, 0);
+    res.nodes = std::min(bb.nodes, options.max_nodes);
+    if (!bb.best_list.empty()) {
+      best = bb.best;
+      best_list = bb.best_list;
+      best_pe = bb.best_pe;
+    }
+    if (!bb.aborted) {
+      res.proven_optimal = true;
+      res.lower_bound = best;
+    }
+  }
+  res.table = TableFromList(m, best_list, best_pe);
+  res.makespan = best;
+  return res;
+}
+
+}  // namespace schedkit::graph
