@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 #include <tuple>
+#include <utility>
 
 #include "schedkit/graph/list_scheduling.h"
 #include "schedkit/util/error.h"
@@ -449,54 +450,71 @@ SocTableSearchResult OptimiseSocTable(const Problem& p, const SocTableSearchOpti
   }
   ls.pos.assign(m.n, 0);
   for (int i = 0; i < m.n; ++i) ls.pos[ls.list[i]] = i;
-  long long cur = ls.Eval();
+  // Cost: makespan, then (minimise_work) the total busy time, compared lexicographically.
+  auto cost = [&]() {
+    const long long makespan = ls.Eval();
+    long long work = 0;
+    if (options.minimise_work)
+      for (int t = 0; t < m.n; ++t) work += m.Dur(t, ls.pe[t]);
+    return std::pair<long long, long long>{makespan, work};
+  };
   std::vector<int> best_list = ls.list, best_pe = ls.pe;
-  long long best = cur;
-  long long since_best = 0;
+  std::pair<long long, long long> best = cost();
   const long long stall = 20L * m.n * std::max(1, m.q);
-  while (res.evaluations < options.max_evaluations && best > res.lower_bound) {
-    const auto mv = ls.RandomMove();
-    const long long v = ls.Eval();
-    ++res.evaluations;
-    if (v <= cur) {
-      cur = v;
-    } else {
-      ls.Undo(mv);
+  auto local_search = [&]() {
+    auto cur = best;
+    long long since_best = 0, used = 0;
+    while (used < options.max_evaluations && (options.minimise_work || best.first > res.lower_bound)) {
+      const auto mv = ls.RandomMove();
+      const auto v = cost();
+      ++used;
+      if (v <= cur) {
+        cur = v;
+      } else {
+        ls.Undo(mv);
+      }
+      if (cur < best) {
+        best = cur;
+        best_list = ls.list;
+        best_pe = ls.pe;
+        since_best = 0;
+      } else if (++since_best > stall) {  // restart from the best table with a few random moves
+        ls.list = best_list;
+        ls.pe = best_pe;
+        for (int i = 0; i < m.n; ++i) ls.pos[ls.list[i]] = i;
+        for (int k = 0; k < 3; ++k) ls.RandomMove();
+        cur = cost();
+        ++used;
+        since_best = 0;
+      }
     }
-    if (cur < best) {
-      best = cur;
-      best_list = ls.list;
-      best_pe = ls.pe;
-      since_best = 0;
-    } else if (++since_best > stall) {
-      ls.list = best_list;
-      ls.pe = best_pe;
-      for (int i = 0; i < m.n; ++i) ls.pos[ls.list[i]] = i;
-      for (int k = 0; k < 3; ++k) ls.RandomMove();
-      cur = ls.Eval();
-      ++res.evaluations;
-      since_best = 0;
-    }
-  }
+    res.evaluations += used;
+  };
+  local_search();
 
-  if (best == res.lower_bound) {
+  if (best.first == res.lower_bound) {
     res.proven_optimal = true;
   } else if (options.max_nodes > 0) {
-    BranchAndBound bb(m, PeSymmetryClasses(p), best, options.max_nodes);
+    BranchAndBound bb(m, PeSymmetryClasses(p), best.first, options.max_nodes);
     bb.Search(-1, -1, -1, 0);
     res.nodes = std::min(bb.nodes, options.max_nodes);
     if (!bb.best_list.empty()) {
-      best = bb.best;
       best_list = bb.best_list;
       best_pe = bb.best_pe;
+      ls.list = best_list;
+      ls.pe = best_pe;
+      for (int i = 0; i < m.n; ++i) ls.pos[ls.list[i]] = i;
+      best = cost();
+      if (options.minimise_work) local_search();  // polish the busy time at the new makespan
     }
     if (!bb.aborted) {
       res.proven_optimal = true;
-      res.lower_bound = best;
+      res.lower_bound = best.first;
     }
   }
   res.table = TableFromList(m, best_list, best_pe);
-  res.makespan = best;
+  res.makespan = best.first;
+  for (int t = 0; t < m.n; ++t) res.work += m.Dur(t, best_pe[t]);
   return res;
 }
 

@@ -70,6 +70,17 @@ TEST(GraphSocTable, OptimiserBeatsHeftOnTheTrapAndProvesIt) {
   }
 }
 
+TEST(GraphSocTable, MinimiseWorkBreaksMakespanTies) {
+  // Two independent a's: makespan 10 either way (C_0 + C_1, or a core + X), busy time 20 or 10 + 8 = 18.
+  const Problem p = ProblemFrom("job_name two\nadd_new_tasks 2\na 0\na 1\n", kSoc);
+  SocTableSearchOptions o;
+  o.minimise_work = true;
+  const SocTableSearchResult r = OptimiseSocTable(p, o);
+  EXPECT_EQ(r.makespan, 10);
+  EXPECT_EQ(r.work, 18);
+  EXPECT_TRUE(r.table.pe[0] == 2 || r.table.pe[1] == 2);  // one of them on X
+}
+
 // Every table of a tiny problem: all PE assignments x all topological orders.
 long long BruteForce(const Problem& p) {
   const int n = p.num_tasks(), q = p.num_procs();
@@ -198,6 +209,19 @@ TEST(GraphSocTable, Ds3ApplicationsReplayInTheSimulator) {
     const SocTableSearchResult again = OptimiseSocTable(p, o);
     EXPECT_EQ(again.table.pe, r.table.pe) << file;
     EXPECT_EQ(again.table.order, r.table.order) << file;
+    // With the busy-time tie-break: same makespan here, and never more busy time than the fastest PEs allow.
+    SocTableSearchOptions w = o;
+    w.minimise_work = true;
+    const SocTableSearchResult rw = OptimiseSocTable(p, w);
+    long long fastest = 0;
+    for (int t = 0; t < p.num_tasks(); ++t) {
+      double best = kCannotRun;
+      for (int x = 0; x < p.num_procs(); ++x) best = std::min(best, p.Cost(t, x));
+      fastest += static_cast<long long>(best);
+    }
+    EXPECT_EQ(rw.makespan, r.makespan) << file;
+    EXPECT_LE(rw.work, r.work) << file;
+    EXPECT_GE(rw.work, fastest) << file;
 
     // Simulator agreement: the optimised table, HEFT's, and random valid tables.
     std::vector<SocTable> tables = {r.table, HeftSocTable(p)};

@@ -41,6 +41,9 @@ long long SocTableLowerBound(const Problem& p);
 struct SocTableSearchOptions {
   long long max_evaluations = 200000;  // local-search table evaluations
   long long max_nodes = 20000;         // branch-and-bound nodes (0: no exact search)
+  // Among tables of equal makespan prefer the least total busy time (sum of the tasks' times on their PEs).
+  // DS3's CP model minimises the makespan only; this tie-break is ours and off by default.
+  bool minimise_work = false;
   std::uint64_t seed = 1;
 };
 
@@ -48,6 +51,7 @@ struct SocTableSearchResult {
   SocTable table;
   long long makespan = 0;       // replay makespan of `table`
   long long heft_makespan = 0;  // replay makespan of the HEFT table (never better than `makespan`)
+  long long work = 0;           // total busy time of `table` (sum of task times on their PEs)
   long long lower_bound = 0;    // proven: every table takes at least this long
   bool proven_optimal = false;  // the branch and bound finished within max_nodes
   long long evaluations = 0, nodes = 0;
