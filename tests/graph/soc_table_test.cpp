@@ -55,7 +55,8 @@ TEST(GraphSocTable, ReplayByHand) {
 TEST(GraphSocTable, OptimiserBeatsHeftOnTheTrapAndProvesIt) {
   const Problem p = ProblemFrom(kTrap, kSoc);
   EXPECT_EQ(ReplaySocTable(p, HeftSocTable(p)).makespan, 33);
-  EXPECT_EQ(SocTableLowerBound(p), 13);    // a at 8 (X), b at 5, cheapest transfer 0
+  // a on X: 8 + 20 + 5 = 33 at best; a on a core: 10 + 0 + 5 = 15. The bound takes the better: 15.
+  EXPECT_EQ(SocTableLowerBound(p), 15);
   for (long long evals : {0LL, 1000LL}) {  // branch and bound alone, and local search first
     SocTableSearchOptions o;
     o.max_evaluations = evals;
@@ -68,6 +69,18 @@ TEST(GraphSocTable, OptimiserBeatsHeftOnTheTrapAndProvesIt) {
     EXPECT_LT(r.table.pe[1], 2);
     EXPECT_EQ(ReplaySocTable(p, r.table).makespan, 15);
   }
+}
+
+TEST(GraphSocTable, PigeonholeBound) {
+  // Three independent b's (5 us, only on the two cores): two share a core, so at least 10; the
+  // critical path alone says 5.
+  const Problem p = ProblemFrom("job_name three\nadd_new_tasks 3\nb 0\nb 1\nb 2\n", kSoc);
+  EXPECT_EQ(SocTableLowerBound(p), 10);
+  const SocTableSearchResult r = OptimiseSocTable(p, SocTableSearchOptions{});
+  EXPECT_EQ(r.makespan, 10);
+  EXPECT_TRUE(r.proven_optimal);
+  // Two b's fit on two cores: the bound stays at 5.
+  EXPECT_EQ(SocTableLowerBound(ProblemFrom("job_name two\nadd_new_tasks 2\nb 0\nb 1\n", kSoc)), 5);
 }
 
 TEST(GraphSocTable, MinimiseWorkBreaksMakespanTies) {
@@ -113,13 +126,13 @@ long long BruteForce(const Problem& p) {
   return best;
 }
 
-Problem RandomProblem(std::mt19937_64& rng, int n, bool twin_pes) {
+Problem RandomProblem(std::mt19937_64& rng, int n, bool twin_pes, int edge_percent = 40) {
   Problem p;
   std::uniform_int_distribution<int> cost(0, 12), vol(0, 60), coin(0, 99);
   for (int t = 0; t < n; ++t) p.graph.AddTask("t" + std::to_string(t));
   for (int v = 1; v < n; ++v)
     for (int u = 0; u < v; ++u)
-      if (coin(rng) < 40) p.graph.AddEdge(u, v, vol(rng));
+      if (coin(rng) < edge_percent) p.graph.AddEdge(u, v, vol(rng));
   const int q = 3;
   p.proc_names = {"P0", "P1", "P2"};
   p.cost.assign(static_cast<size_t>(n) * q, kCannotRun);
@@ -142,9 +155,10 @@ Problem RandomProblem(std::mt19937_64& rng, int n, bool twin_pes) {
 
 TEST(GraphSocTable, BranchAndBoundMatchesBruteForce) {
   std::mt19937_64 rng(7);
-  int beats_heft = 0;
-  for (int i = 0; i < 12; ++i) {
-    const Problem p = RandomProblem(rng, 5, i % 2 == 1);
+  int beats_heft = 0, searched = 0;
+  for (int i = 0; i < 40; ++i) {
+    // Sparse graphs on two interchangeable PEs exercise the pigeonhole bound; dense ones the search.
+    const Problem p = RandomProblem(rng, 5, i % 2 == 1, i < 20 ? 40 : 10);
     const long long brute = BruteForce(p);
     SocTableSearchOptions o;
     o.max_evaluations = i % 3 == 0 ? 0 : 500;
@@ -157,8 +171,10 @@ TEST(GraphSocTable, BranchAndBoundMatchesBruteForce) {
     EXPECT_LE(SocTableLowerBound(p), brute) << i;
     EXPECT_LE(r.makespan, r.heft_makespan) << i;
     beats_heft += r.makespan < r.heft_makespan;
+    searched += r.nodes > 0;
   }
   EXPECT_GT(beats_heft, 0);  // the instances are not all solved by HEFT already
+  EXPECT_GT(searched, 0);    // nor all closed by the lower bound
 }
 
 TEST(GraphSocTable, ErrorsNameTheProblem) {
