@@ -539,6 +539,8 @@ struct SocTableArgs {
 };
 
 void RunSocTable(const SocTableArgs& a) {
+  if (a.evaluations < 0) throw Error(fmt::format("--evaluations must be >= 0, got {}", a.evaluations));
+  if (a.nodes < 0) throw Error(fmt::format("--nodes must be >= 0, got {}", a.nodes));
   const Ds3Soc soc = ReadDs3Soc(a.soc);
   SocTableSearchOptions o;
   o.max_evaluations = a.evaluations;
