@@ -1,6 +1,7 @@
 // CLI subcommands of the graph module: dag (static DAG scheduling), jssp (job shop), soc (SoC simulator).
 #include <fmt/core.h>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 
@@ -14,6 +15,7 @@
 #include "schedkit/graph/list_scheduling.h"
 #include "schedkit/graph/soc_policy.h"
 #include "schedkit/graph/soc_sim.h"
+#include "schedkit/graph/soc_table.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::cli {
@@ -422,7 +424,10 @@ void AddJsspCommands(CLI::App& app) {
 }
 
 struct SocSimulateArgs {
-  std::string soc, jobs, probabilities, scheduler = "etf", scales = "100";
+  std::string soc, jobs, probabilities, scheduler = "etf", scales = "100", table = "opt";
+  long long table_evaluations = SocTableSearchOptions{}.max_evaluations;
+  long long table_nodes = SocTableSearchOptions{}.max_nodes;
+  bool table_min_work = false;
   bool fixed = false;
   int max_parallel = 12;
   long long max_jobs = 100, warmup = 0;
@@ -443,6 +448,10 @@ void RunSocSimulate(const SocSimulateArgs& a) {
   c.warmup_us = a.warmup;
   c.noise_sigma = a.noise;
   c.seed = a.seed;
+  c.table_source = ParseSocTableSource(a.table);
+  c.table_search.max_evaluations = a.table_evaluations;
+  c.table_search.max_nodes = a.table_nodes;
+  c.table_search.minimise_work = a.table_min_work;
   std::vector<SocScheduler> schedulers;
   for (const auto& s : SplitCommas(a.scheduler)) schedulers.push_back(ParseSocScheduler(s));
   if (schedulers.empty()) throw Error("--scheduler: give at least one scheduler");
@@ -522,6 +531,43 @@ void RunSocLearn(const SocLearnArgs& a) {
   for (int b = 0; b < 3; ++b) fmt::print("| {} | {:.2f} |\n", SocSchedulerName(baselines[b]), base[b]);
 }
 
+struct SocTableArgs {
+  std::string soc, jobs;
+  long long evaluations = SocTableSearchOptions{}.max_evaluations, nodes = SocTableSearchOptions{}.max_nodes;
+  std::uint64_t seed = 1;
+  bool print_table = false, min_work = false;
+};
+
+void RunSocTable(const SocTableArgs& a) {
+  if (a.evaluations < 0) throw Error(fmt::format("--evaluations must be >= 0, got {}", a.evaluations));
+  if (a.nodes < 0) throw Error(fmt::format("--nodes must be >= 0, got {}", a.nodes));
+  const Ds3Soc soc = ReadDs3Soc(a.soc);
+  SocTableSearchOptions o;
+  o.max_evaluations = a.evaluations;
+  o.max_nodes = a.nodes;
+  o.seed = a.seed;
+  o.minimise_work = a.min_work;
+  fmt::print(
+      "| job | tasks | HEFT table (us) | optimised table (us) | busy time (us) | lower bound (us) | proven "
+      "optimal | evaluations | B&B nodes | seconds |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const auto& file : SplitCommas(a.jobs)) {
+    const Problem p = MakeProblem(ReadDs3Job(file), soc);
+    const auto t0 = std::chrono::steady_clock::now();
+    const SocTableSearchResult r = OptimiseSocTable(p, o);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fmt::print("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2f} |\n", p.graph.name, p.num_tasks(),
+               r.heft_makespan, r.makespan, r.work, r.lower_bound, r.proven_optimal ? "yes" : "no",
+               r.evaluations, r.nodes, secs);
+    if (a.print_table) {
+      const SocTableTiming timing = ReplaySocTable(p, r.table);
+      for (int t = 0; t < p.num_tasks(); ++t) {
+        fmt::print("  {} {} -> {} #{} [{}, {})\n", t, p.graph.task_names[t], p.proc_names[r.table.pe[t]],
+                   r.table.order[t], timing.start[t], timing.finish[t]);
+      }
+    }
+  }
+}
+
 void AddSocCommands(CLI::App& app) {
   auto* soc = app.add_subcommand("soc", "DS3-style streaming simulation of jobs on a heterogeneous SoC");
   soc->require_subcommand(1);
@@ -534,8 +580,16 @@ void AddSocCommands(CLI::App& app) {
   sim->add_option("--scale", a->scales, "mean inter-arrival time in us (comma-separated for a sweep)")
       ->capture_default_str();
   sim->add_flag("--fixed-injection", a->fixed, "inject exactly every SCALE us instead of exponentially");
-  sim->add_option("--scheduler", a->scheduler, "met, etf, heft (runtime), table (comma-separated)")
+  sim->add_option("--scheduler", a->scheduler, "met, etf, heft (runtime), table or cp (comma-separated)")
       ->capture_default_str();
+  sim->add_option("--table", a->table, "table scheduler's tables: opt (offline optimiser) or heft")
+      ->capture_default_str();
+  sim->add_option("--table-evaluations", a->table_evaluations, "optimiser: local-search evaluations")
+      ->capture_default_str();
+  sim->add_option("--table-nodes", a->table_nodes, "optimiser: branch-and-bound node limit (0: none)")
+      ->capture_default_str();
+  sim->add_flag("--table-min-work", a->table_min_work,
+                "optimiser: among equal makespans prefer the least total busy time");
   sim->add_option("--max-jobs", a->max_jobs, "number of jobs to inject")->capture_default_str();
   sim->add_option("--max-parallel", a->max_parallel, "max_jobs_in_parallel")->capture_default_str();
   sim->add_option("--warmup", a->warmup, "warm-up period in us (jobs ending before it are not counted)");
@@ -543,6 +597,18 @@ void AddSocCommands(CLI::App& app) {
       ->capture_default_str();
   sim->add_option("--seed", a->seed, "random seed")->capture_default_str();
   sim->callback([a] { RunSocSimulate(*a); });
+
+  auto tb = std::make_shared<SocTableArgs>();
+  auto* table = soc->add_subcommand(
+      "table", "Optimise the offline schedule table of each job (DS3's CP table) and compare it with HEFT's");
+  table->add_option("--soc", tb->soc, "DS3 SoC resource file")->required();
+  table->add_option("--jobs", tb->jobs, "comma-separated DS3 job files")->required();
+  table->add_option("--evaluations", tb->evaluations, "local-search evaluations")->capture_default_str();
+  table->add_option("--nodes", tb->nodes, "branch-and-bound node limit (0: none)")->capture_default_str();
+  table->add_option("--seed", tb->seed, "search seed")->capture_default_str();
+  table->add_flag("--print", tb->print_table, "print the table (task -> PE #order [start, finish))");
+  table->add_flag("--min-work", tb->min_work, "among equal makespans prefer the least total busy time");
+  table->callback([tb] { RunSocTable(*tb); });
 
   auto l = std::make_shared<SocLearnArgs>();
   l->sim.max_jobs = 60;

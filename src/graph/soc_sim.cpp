@@ -16,9 +16,15 @@ SocScheduler ParseSocScheduler(const std::string& name) {
   if (name == "met") return SocScheduler::kMet;
   if (name == "etf") return SocScheduler::kEtf;
   if (name == "heft" || name == "heft-rt") return SocScheduler::kHeftRt;
-  if (name == "table") return SocScheduler::kTable;
+  if (name == "table" || name == "cp") return SocScheduler::kTable;
   if (name == "external") return SocScheduler::kExternal;
-  throw Error(fmt::format("unknown SoC scheduler '{}' (valid: met, etf, heft, table)", name));
+  throw Error(fmt::format("unknown SoC scheduler '{}' (valid: met, etf, heft, table, cp)", name));
+}
+
+SocTableSource ParseSocTableSource(const std::string& name) {
+  if (name == "opt" || name == "optimised") return SocTableSource::kOptimised;
+  if (name == "heft") return SocTableSource::kHeft;
+  throw Error(fmt::format("unknown schedule table source '{}' (valid: opt, heft)", name));
 }
 
 const char* SocSchedulerName(SocScheduler s) {
@@ -76,8 +82,28 @@ SocSimulator::SocSimulator(const Ds3Soc& soc, const SocSimConfig& config) : conf
       std::sort(s.begin(), s.end(), [](const Arc& x, const Arc& y) { return x.task < y.task; });
     a.exec = p.cost;
     a.rank_u = UpwardRanks(p);
-    const DagSchedule table = ScheduleHeft(p);
-    for (const Placement& pl : table.tasks) a.table_pe.push_back(pl.proc);
+    if (config.scheduler == SocScheduler::kTable) {
+      SocTable table;
+      if (config.table_source == SocTableSource::kGiven) {
+        if (config.tables.size() != config.apps.size()) {
+          throw Error(
+              fmt::format("{} schedule tables given for {} jobs", config.tables.size(), config.apps.size()));
+        }
+        table = config.tables[apps_.size()];
+        ReplaySocTable(p, table);  // throws on an invalid table
+      } else if (config.table_source == SocTableSource::kHeft) {
+        table = HeftSocTable(p);
+      } else {
+        table = OptimiseSocTable(p, config.table_search).table;
+      }
+      a.table_pe = table.pe;
+      a.table_prev.assign(a.n, -1);
+      for (int t = 0; t < a.n; ++t) {
+        for (int u = 0; u < a.n; ++u) {
+          if (table.pe[u] == table.pe[t] && table.order[u] + 1 == table.order[t]) a.table_prev[t] = u;
+        }
+      }
+    }
     max_tasks_ = std::max(max_tasks_, a.n);
     apps_.push_back(std::move(a));
   }
@@ -104,6 +130,7 @@ void SocSimulator::Reset(std::uint64_t seed) {
   task_finish_.assign(keys, 0);
   task_ready_at_.assign(keys, 0);
   task_seq_.assign(keys, 0);
+  task_done_.assign(keys, 0);
   ready_.clear();
   executable_.assign(num_pes_, {});
   pe_running_.assign(num_pes_, -1);
@@ -132,6 +159,12 @@ long long SocSimulator::DataReady(int key, int pe) const {
   return ready;
 }
 
+bool SocSimulator::TableBlocked(int key) const {
+  if (config_.scheduler != SocScheduler::kTable) return false;
+  const int prev = apps_[TaskApp(key)].table_prev[TaskLocal(key)];
+  return prev >= 0 && !task_done_[PredKey(key, prev)];
+}
+
 void SocSimulator::Inject() {
   const int slot = free_slots_.back();
   free_slots_.pop_back();
@@ -146,6 +179,7 @@ void SocSimulator::Inject() {
     preds_left_[key] = static_cast<int>(a.preds[t].size());
     task_pe_[key] = -1;
     task_seq_[key] = job.seq;
+    task_done_[key] = 0;
     if (preds_left_[key] == 0) ready_.push_back(key);
   }
   ++jobs_in_system_;
@@ -162,6 +196,7 @@ void SocSimulator::Inject() {
 void SocSimulator::Complete(int pe) {
   const int key = pe_running_[pe];
   pe_running_[pe] = -1;
+  task_done_[key] = 1;
   const int slot = key / max_tasks_;
   Job& job = jobs_[slot];
   const App& a = apps_[job.app];
@@ -309,7 +344,7 @@ void SocSimulator::StartTasks() {
     size_t i = 0;
     while (i < q.size()) {
       const int key = q[i];
-      if (task_ready_at_[key] > now_) {
+      if (task_ready_at_[key] > now_ || TableBlocked(key)) {
         ++i;
         continue;
       }
@@ -327,8 +362,10 @@ void SocSimulator::StartTasks() {
       if (now_ + dur > from) pe_busy_time_[p] += now_ + dur - from;
       ++tasks_run_;
       if (dur > 0) break;
-      // A zero-time task (DS3's dummy 'end') finishes at once; its successors are scheduled next tick.
+      // A zero-time task (DS3's dummy 'end') finishes at once; its successors are scheduled next tick. The
+      // scan restarts because a task it blocked (table order) may sit earlier in the queue.
       Complete(p);
+      i = 0;
     }
   }
 }
@@ -364,7 +401,10 @@ bool SocSimulator::RunUntilDecision() {
       if (pe_running_[p] >= 0) {
         next = std::min(next, pe_busy_until_[p]);
       } else {
-        for (int key : executable_[p]) next = std::min(next, task_ready_at_[key]);
+        // Tasks blocked by the table order wake up on a completion, which is an event of its own.
+        for (int key : executable_[p]) {
+          if (!TableBlocked(key)) next = std::min(next, task_ready_at_[key]);
+        }
       }
     }
     if (injected_ < config_.max_jobs && jobs_in_system_ < config_.max_jobs_in_parallel)

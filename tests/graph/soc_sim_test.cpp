@@ -83,6 +83,10 @@ TEST(GraphSocSim, Ds3SingleJobFigures) {
   // Ours differ here (see docs/graph.md): WiFi-TX 71 (paper 69), WiFi-RX with MET 307 (paper 389).
   EXPECT_DOUBLE_EQ(run("job_WIFI_5TXM.txt", SocScheduler::kEtf), 71);
   EXPECT_DOUBLE_EQ(run("job_WIFI_5RXM.txt", SocScheduler::kMet), 307);
+  // The table (CP) scheduler with the optimised tables reaches the paper's CP column.
+  EXPECT_DOUBLE_EQ(run("job_WIFI_5TXM.txt", SocScheduler::kTable), 69);
+  EXPECT_DOUBLE_EQ(run("job_WIFI_5RXM.txt", SocScheduler::kTable), 288);
+  EXPECT_DOUBLE_EQ(run("job_LAG.txt", SocScheduler::kTable), 177);
 }
 
 TEST(GraphSocSim, StreamingIsDeterministicAndConsistent) {
@@ -143,7 +147,8 @@ TEST(GraphSocSim, RejectsBadConfigurations) {
   c.scheduler = SocScheduler::kEtf;
   c.apps = {JobFrom("job_name j\nadd_new_tasks 1\nzzz 0\n")};
   EXPECT_THROW(SimulateSoc(soc, c), Error);  // no PE runs 'zzz'
-  EXPECT_THROW(ParseSocScheduler("cp"), Error);
+  EXPECT_THROW(ParseSocScheduler("ilp"), Error);
+  EXPECT_THROW(ParseSocTableSource("cplex"), Error);
 }
 
 }  // namespace

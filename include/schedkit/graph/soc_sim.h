@@ -9,13 +9,21 @@
 #include <vector>
 
 #include "schedkit/graph/ds3_format.h"
+#include "schedkit/graph/soc_table.h"
 
 namespace schedkit::graph {
 
 enum class SocScheduler { kMet, kEtf, kHeftRt, kTable, kExternal };
-// met, etf, heft (runtime HEFT), table (static HEFT mapping per job), external (reset/step environment).
+// met, etf, heft (runtime HEFT), table (DS3's table-based "CP" scheduler: each application's offline
+// schedule table, PE and per-PE order, replayed per job; "cp" is accepted as a synonym), external
+// (reset/step environment).
 SocScheduler ParseSocScheduler(const std::string& name);
 const char* SocSchedulerName(SocScheduler s);
+
+// Where the table scheduler's tables come from: the offline optimiser (OptimiseSocTable), static HEFT, or
+// SocSimConfig::tables.
+enum class SocTableSource { kOptimised, kHeft, kGiven };
+SocTableSource ParseSocTableSource(const std::string& name);  // "opt" or "heft"
 
 struct SocSimConfig {
   std::vector<Ds3Job> apps;           // the job mix
@@ -26,6 +34,9 @@ struct SocSimConfig {
   long long max_jobs = 100;       // jobs to inject in total (all are run to completion)
   long long warmup_us = 0;        // jobs finishing before this time are not counted
   SocScheduler scheduler = SocScheduler::kEtf;
+  SocTableSource table_source = SocTableSource::kOptimised;  // table scheduler only
+  SocTableSearchOptions table_search;                        // budgets of the offline optimiser
+  std::vector<SocTable> tables;  // kGiven: one per app (checked by ReplaySocTable)
   double noise_sigma = 0;  // actual time = expected * max(0.1, N(1, sigma)), rounded; schedulers see expected
   std::uint64_t seed = 1;
 };

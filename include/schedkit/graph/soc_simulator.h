@@ -50,7 +50,8 @@ class SocSimulator {
     std::vector<std::vector<Arc>> preds, succs;  // succs sorted by id
     std::vector<double> exec;                    // n x num_pes, kCannotRun where not capable
     std::vector<double> rank_u;
-    std::vector<int> table_pe;  // static HEFT mapping
+    std::vector<int> table_pe;    // table scheduler: PE of each task
+    std::vector<int> table_prev;  // table scheduler: the task before it on its PE (-1: first)
   };
   struct Job {
     int app = -1;
@@ -65,6 +66,8 @@ class SocSimulator {
   void MoveToExecutable(int key, int pe);
   void StartTasks();
   long long CommTime(double volume, int from, int to) const;
+  // Table scheduler: the task waits for the task before it on its PE in the table (DS3's dynamic dependency).
+  bool TableBlocked(int key) const;
   int PredKey(int key, int pred_local) const { return (key / max_tasks_) * max_tasks_ + pred_local; }
 
   SocSimConfig config_;
@@ -87,6 +90,7 @@ class SocSimulator {
   std::vector<int> task_pe_;
   std::vector<long long> task_finish_, task_ready_at_;
   std::vector<long long> task_seq_;  // job sequence number of the task's job (executable order)
+  std::vector<char> task_done_;
   std::vector<int> ready_;
   std::vector<std::vector<int>> executable_;  // per PE, ordered by job sequence then arrival
   std::vector<int> pe_running_;
