@@ -52,6 +52,7 @@ struct ServeFlags {
   double activation_reserve_gib = 0.0;
   bool vidur_kv_rounding = false;
   double cpu_swap_gib = 0;
+  std::string prefix_caching = "auto";  // on | off | auto (the policy's default)
   int32_t replicas = 1;
   std::string router = "round_robin";
   double ttft_slo = 2.0, tbt_slo = 0.2;
@@ -120,6 +121,10 @@ struct ServeFlags {
                   "Round KV capacity down to whole --max-tokens requests, as Vidur's memory planner");
     app->add_option("--cpu-swap-gib", cpu_swap_gib, "CPU swap space for swap preemption (GiB)")
         ->check(CLI::NonNegativeNumber);
+    app->add_option(
+        "--prefix-caching", prefix_caching,
+        "Automatic prefix caching: on | off | auto (auto: on for vllm-v1 and the ranked policies, "
+        "off for vllm, sarathi, orca, fcfs-static, slai)");
     app->add_option("--replicas", replicas, "Replicas")->check(CLI::PositiveNumber);
     app->add_option("--router", router, "Global router: round_robin|lor|random");
     app->add_option("--ttft-slo", ttft_slo, "Per-request TTFT SLO (s) for SLO attainment")
@@ -371,6 +376,13 @@ Deployment Resolve(const ServeFlags& f) {
   }
   const double block_bytes = static_cast<double>(d.model->kv_bytes_per_token(f.tp)) * f.block_size;
   sc.num_cpu_blocks = static_cast<int64_t>(f.cpu_swap_gib * 1024.0 * 1024.0 * 1024.0 / block_bytes);
+  if (f.prefix_caching == "on") {
+    sc.prefix_caching = serve::SchedulerConfig::PrefixCaching::kOn;
+  } else if (f.prefix_caching == "off") {
+    sc.prefix_caching = serve::SchedulerConfig::PrefixCaching::kOff;
+  } else if (f.prefix_caching != "auto") {
+    throw Error(fmt::format("--prefix-caching {}: expected on, off or auto", f.prefix_caching));
+  }
   c.num_replicas = f.replicas;
   c.router = f.router;
   c.seed = f.seed;
@@ -398,6 +410,7 @@ Deployment Resolve(const ServeFlags& f) {
               {"batch_cap", sc.max_num_seqs},
               {"watermark", sc.watermark_fraction},
               {"max_model_len", sc.max_model_len},
+              {"prefix_caching", f.prefix_caching},
               {"replicas", c.num_replicas},
               {"router", c.router},
               {"seed", f.seed},
