@@ -118,7 +118,7 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
       int64_t all_tokens = 0;
       for (const auto& x : out.scheduled) all_tokens += x.num_tokens;
       static const std::set<std::string> kRanked = {"sjf",           "srpt",           "priority", "ltr",
-                                                    "autellix-plas", "autellix-atlas", "slai"};
+                                                    "autellix-plas", "autellix-atlas", "mlfq",     "slai"};
       if (kRanked.count(pc.policy)) {
         EXPECT_LE(all_tokens, s.token_budget());  // one budget for every token
       }
@@ -182,7 +182,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"ltr", {{"ranker", "noisy"}, {"tau", "0.5"}}},
         Case{"ltr", {{"ranker", "learned"}, {"starvation_threshold", "5"}}},
         Case{"sjf", {{"preemption", "recompute"}}}, Case{"autellix-plas", {}}, Case{"autellix-atlas", {}},
-        Case{"slai", {}}, Case{"vllm", {}, SchedulerConfig::PrefixCaching::kOn},
+        Case{"mlfq", {}}, Case{"slai", {}}, Case{"vllm", {}, SchedulerConfig::PrefixCaching::kOn},
         Case{"sarathi", {{"preemption", "swap"}}, SchedulerConfig::PrefixCaching::kOn},
         Case{"orca", {}, SchedulerConfig::PrefixCaching::kOn},
         Case{"vllm-v1", {}, SchedulerConfig::PrefixCaching::kOn},
