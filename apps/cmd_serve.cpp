@@ -62,7 +62,7 @@ struct ServeFlags {
   bool vidur_compat = false;
   std::string clients = "none";  // client assignment rule (workload_assign.h)
   std::string slo_classes;       // SLO classes assigned by share
-  std::string programs;          // agentic program workload shape: chain | fanout | mixed
+  std::string programs;          // agentic program workload: chain | fanout | mixed | chatbot | lats
   int64_t num_programs = 200;
   double program_rate = 0.5;
   double think_time = 1.0;
@@ -139,9 +139,12 @@ struct ServeFlags {
                     "rate) | zipf:N,S (synthetic workloads default to one client)");
     app->add_option("--slo-classes", slo_classes,
                     "Per-request SLO classes SHARE:TTFT:TBT[,...] (shares sum to 1; priority = class index)");
-    app->add_option("--programs", programs,
-                    "Agentic program workload instead of independent requests: chain | fanout | mixed (call "
-                    "lengths from the trace; a call arrives think time after its parents finish)");
+    app->add_option(
+        "--programs", programs,
+        "Agentic program workload instead of independent requests: chain | fanout | mixed (call "
+        "lengths from the trace; a call arrives think time after its parents finish) | chatbot "
+        "(chains whose turns carry the previous turns as prompt prefix) | lats (LATS tree search, "
+        "~160 calls of ~467 new prompt and ~73 output tokens, history shared)");
     app->add_option("--num-programs", num_programs, "Programs in the --programs workload")
         ->check(CLI::PositiveNumber);
     app->add_option("--program-rate", program_rate, "Program arrivals per second (Poisson)")
@@ -318,7 +321,7 @@ Deployment Resolve(const ServeFlags& f) {
                                                      : sim::ParseSloClasses(f.slo_classes, "--slo-classes");
   if (!f.programs.empty()) {
     sim::ProgramOptions po;
-    po.shape = sim::ParseProgramShape(f.programs, "--programs");
+    sim::SetProgramWorkload(f.programs, "--programs", &po);
     po.num_programs = f.num_programs;
     po.rate = f.program_rate;
     po.think_time = f.think_time;

@@ -90,7 +90,11 @@ bool KvCacheManager::Grow(Request& request, int64_t tokens) {
 
 void KvCacheManager::Free(Request& request) {
   // Last block first: with prefix caching the tail of a sequence (least likely shared) is evicted first.
-  for (auto it = request.block_ids.rbegin(); it != request.block_ids.rend(); ++it) Release(*it);
+  if (!prefix_caching_) {
+    free_ids_.insert(free_ids_.end(), request.block_ids.rbegin(), request.block_ids.rend());
+  } else {
+    for (auto it = request.block_ids.rbegin(); it != request.block_ids.rend(); ++it) Release(*it);
+  }
   request.block_ids.clear();
   request.num_registered_blocks = 0;
 }
