@@ -307,7 +307,7 @@ Deployment Resolve(const ServeFlags& f) {
     sim::Trace t = sim::LoadTrace(d.trace_path, to);
     std::fflush(stdout);
     for (const std::string& w : t.report.Warnings(d.trace_path)) fmt::print(stderr, "warning: {}\n", w);
-    if (!t.report.has_arrival_times) {
+    if (!t.report.has_arrival_times && f.programs.empty()) {  // programs take only the lengths
       throw Error(
           fmt::format("--trace {}: the file has request lengths but no arrival times; add "
                       "--synthetic poisson --rate R to give it arrivals",
