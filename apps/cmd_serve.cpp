@@ -126,7 +126,9 @@ struct ServeFlags {
         "Automatic prefix caching: on | off | auto (auto: on for vllm-v1 and the ranked policies, "
         "off for vllm, sarathi, orca, fcfs-static, slai)");
     app->add_option("--replicas", replicas, "Replicas")->check(CLI::PositiveNumber);
-    app->add_option("--router", router, "Global router: round_robin|lor|random");
+    app->add_option("--router", router,
+                    "Global router: round_robin|lor|random|autellix[:T] (Autellix: prompts > T (2048) tokens "
+                    "stay on their program's engine)");
     app->add_option("--ttft-slo", ttft_slo, "Per-request TTFT SLO (s) for SLO attainment")
         ->check(CLI::PositiveNumber);
     app->add_option("--tbt-slo", tbt_slo, "Per-request worst TBT SLO (s) for SLO attainment")

@@ -8,6 +8,7 @@
 // One engine: Llama-3-8B on A100 (the paper's LLaMA-3.1-8B), chunked prefill with a 2,048-token budget, batch
 // cap 128, swap preemption with 32 GiB of CPU swap (PCIe cost), max_model_len 32,768 (histories grow).
 // Policies: FCFS = vllm-v1, mlfq (call-level), autellix-plas, autellix-atlas; prefix caching on and off.
+// Multi-engine: Workload B on 4 engines (400 programs), routers round_robin, lor (least used) and autellix.
 // Metric: mean program-level token latency (program latency / its output tokens). L* = 2 x the unloaded value
 // (FCFS, prefix caching on, 0.002 programs/s; 5 x as a sensitivity check); throughput at equal latency = the
 // largest program rate with mean token latency <= L*, found by doubling from a low rate and 7 bisection
@@ -32,6 +33,8 @@ struct Point {
 struct Setup {
   const Deployment* d;
   sim::ProgramOptions po;
+  int32_t replicas = 1;
+  std::string router = "round_robin";
 };
 
 Point Run(const Setup& s, const std::string& policy, bool prefix, double rate) {
@@ -41,6 +44,8 @@ Point Run(const Setup& s, const std::string& policy, bool prefix, double rate) {
   auto src = sim::MakeProgramSource(programs);
   sim::SimulationConfig c = s.d->Config(policy, {{"preemption", "swap"}});
   c.scheduler.token_budget = 2048;
+  c.num_replicas = s.replicas;
+  c.router = s.router;
   c.scheduler.max_model_len = 32768;
   c.scheduler.prefix_caching =
       prefix ? serve::SchedulerConfig::PrefixCaching::kOn : serve::SchedulerConfig::PrefixCaching::kOff;
@@ -122,6 +127,27 @@ void Experiment(const std::string& title, const Setup& s, const char* autellix) 
   fmt::print("\n");
 }
 
+// Multi-engine: Autellix's load balancer vs round-robin and least-used on Workload B, ATLAS on every engine.
+void LoadBalancers(Setup s, double unloaded_token_latency) {
+  const double target = 2 * unloaded_token_latency;
+  fmt::print(
+      "Workload B on {} engines (autellix-atlas, prefix caching on); L* = 2 x the 1-engine unloaded value "
+      "= {:.4f} s/token\n",
+      s.replicas, target);
+  fmt::print("  {:<14} {:>12} {:>12} {:>10} {:>10}\n", "router", "max prog/s", "s/token", "hit rate",
+             "vs RR");
+  double rr = 0;
+  for (const char* router : {"round_robin", "lor", "autellix"}) {
+    s.router = router;
+    const double rate = MaxRate(s, "autellix-atlas", true, target, 0.02);
+    const Point at = Run(s, "autellix-atlas", true, rate);
+    if (std::string(router) == "round_robin") rr = rate;
+    fmt::print("  {:<14} {:>12.4f} {:>12.4f} {:>9.1f}% {:>9.2f}x\n", router, rate, at.token_latency,
+               100 * at.hit_rate, rate / rr);
+  }
+  fmt::print("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,5 +183,10 @@ int main(int argc, char** argv) {
   lats.po.think_time = 1.0;
   lats.po.seed = 3;
   Experiment("Workload B, LATS tree search", lats, "autellix-atlas");
+
+  Setup multi = lats;
+  multi.replicas = 4;
+  multi.po.num_programs = quick ? 60 : 400;
+  LoadBalancers(multi, Run(lats, "vllm-v1", true, 0.002).token_latency);
   return 0;
 }
