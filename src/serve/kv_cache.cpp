@@ -51,8 +51,7 @@ int32_t KvCacheManager::TakeBlock() {
     cached_.erase(blocks_[id].key);
     blocks_[id].cached = false;
   }
-  if (prefix_caching_) blocks_[id].refs = 1;
-  return id;
+  return id;  // an uncached block has its one holder implicitly: no per-block write on this path
 }
 
 void KvCacheManager::Release(int32_t block) {
@@ -61,23 +60,21 @@ void KvCacheManager::Release(int32_t block) {
     return;
   }
   BlockState& b = blocks_[block];
-  if (--b.refs > 0) return;  // still shared
-  if (b.cached) {
-    LinkTail(block);
-  } else {
+  if (!b.cached) {
     free_ids_.push_back(block);
+  } else if (--b.refs == 0) {  // else still shared
+    LinkTail(block);
   }
 }
 
 void KvCacheManager::Allocate(Request& request, int32_t blocks) {
-  if (!prefix_caching_) {
-    for (int32_t i = 0; i < blocks; ++i) {
-      request.block_ids.push_back(free_ids_.back());
-      free_ids_.pop_back();
-    }
-    return;
+  // Plain free blocks first (every block without prefix caching), then evictions.
+  const int32_t plain = std::min<int32_t>(blocks, static_cast<int32_t>(free_ids_.size()));
+  for (int32_t i = 0; i < plain; ++i) {
+    request.block_ids.push_back(free_ids_.back());
+    free_ids_.pop_back();
   }
-  for (int32_t i = 0; i < blocks; ++i) request.block_ids.push_back(TakeBlock());
+  for (int32_t i = plain; i < blocks; ++i) request.block_ids.push_back(TakeBlock());
 }
 
 bool KvCacheManager::Grow(Request& request, int64_t tokens) {
@@ -90,11 +87,12 @@ bool KvCacheManager::Grow(Request& request, int64_t tokens) {
 
 void KvCacheManager::Free(Request& request) {
   // Last block first: with prefix caching the tail of a sequence (least likely shared) is evicted first.
-  if (!prefix_caching_) {
-    free_ids_.insert(free_ids_.end(), request.block_ids.rbegin(), request.block_ids.rend());
-  } else {
-    for (auto it = request.block_ids.rbegin(); it != request.block_ids.rend(); ++it) Release(*it);
-  }
+  // Blocks past num_registered_blocks were never registered (uncached, one holder): straight back to the
+  // free stack without touching their state.
+  const size_t registered = prefix_caching_ ? static_cast<size_t>(request.num_registered_blocks) : 0;
+  free_ids_.insert(free_ids_.end(), request.block_ids.rbegin(),
+                   request.block_ids.rend() - static_cast<std::ptrdiff_t>(registered));
+  for (size_t i = registered; i-- > 0;) Release(request.block_ids[i]);
   request.block_ids.clear();
   request.num_registered_blocks = 0;
 }
@@ -161,6 +159,7 @@ void KvCacheManager::Register(Request& request) {
     if (cached_.try_emplace(key, id).second) {
       blocks_[id].cached = true;
       blocks_[id].key = key;
+      blocks_[id].refs = 1;  // its holder
     }
   }
   request.num_registered_blocks = j;

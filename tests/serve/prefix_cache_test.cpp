@@ -60,8 +60,8 @@ TEST(PrefixCache, MatchesFullRegisteredBlocksOnlyAndKeepsOneTokenToCompute) {
   EXPECT_EQ(b.block_ids, (std::vector<int32_t>{a.block_ids[0], a.block_ids[1]}));
   EXPECT_EQ(kv.ref_count(a.block_ids[0]), 2);
   EXPECT_EQ(kv.ref_count(a.block_ids[1]), 2);
-  EXPECT_EQ(kv.ref_count(a.block_ids[2]), 1);
-  EXPECT_EQ(kv.num_free_blocks(), 7);  // 10 - 3 distinct blocks held
+  EXPECT_EQ(kv.ref_count(a.block_ids[2]), -1);  // uncached: never shared, not counted
+  EXPECT_EQ(kv.num_free_blocks(), 7);           // 10 - 3 distinct blocks held
 }
 
 TEST(PrefixCache, HashBlocksLargerThanKvBlocks) {

@@ -71,13 +71,17 @@ class KvCacheManager {
   void AcquirePrefix(Request& request, int32_t blocks);
   // Registers the request's blocks that are full (of computed tokens) and identified by its hashes.
   void RegisterFullBlocks(Request& request) {
-    if (prefix_caching_) Register(request);
+    if (prefix_caching_ && !request.spec.prefix_hashes.empty()) Register(request);
   }
 
   // Introspection for tests and metrics.
   int64_t num_evictable_blocks() const { return num_evictable_; }
   int64_t num_cached_blocks() const { return static_cast<int64_t>(cached_.size()); }
-  int32_t ref_count(int32_t block) const { return blocks_.empty() ? -1 : blocks_[block].refs; }
+  // Holders of a cached block (0 while evictable); -1 for an uncached block (one holder or none: only cached
+  // blocks are shared, so the manager keeps no count for the others).
+  int32_t ref_count(int32_t block) const {
+    return blocks_.empty() || !blocks_[block].cached ? -1 : blocks_[block].refs;
+  }
   bool is_cached(int32_t block) const { return !blocks_.empty() && blocks_[block].cached; }
   // Evictable blocks from the next to be evicted to the last.
   std::vector<int32_t> EvictionOrder() const;
@@ -85,7 +89,7 @@ class KvCacheManager {
  private:
   static constexpr int32_t kNone = -1;
   struct BlockState {
-    int32_t refs = 0;
+    int32_t refs = 0;     // holders, kept for cached blocks only
     bool cached = false;  // registered under `key` in cached_
     uint64_t key = 0;
     int32_t prev = kNone, next = kNone;  // evictable LRU list links

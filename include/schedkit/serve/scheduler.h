@@ -85,9 +85,11 @@ class Scheduler {
   // The policy's next waiting request; with prefix caching, its num_computed_tokens is set to its cache hit
   // (tentative until admission: the hit blocks are shared only when it is admitted).
   Request* PeekWaiting();
-  // Prefix caching: whether r holds no KV and would take a cache hit at admission (waiting or recomputing).
+  // Prefix caching: whether r holds no KV and may take a cache hit at admission (waiting or recomputing, with
+  // content ids).
   bool TakesPrefixHit(const Request& r) const {
-    return kv_.prefix_caching() && r.state != RequestState::kSwapped && r.block_ids.empty();
+    return kv_.prefix_caching() && !r.spec.prefix_hashes.empty() && r.state != RequestState::kSwapped &&
+           r.block_ids.empty();
   }
   // Makes room for `num_tokens` more tokens of running_[*index], preempting victims; false when r itself was
   // preempted. *index follows r when victims before it leave the list.
