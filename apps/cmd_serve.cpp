@@ -52,6 +52,7 @@ struct ServeFlags {
   double activation_reserve_gib = 0.0;
   bool vidur_kv_rounding = false;
   double cpu_swap_gib = 0;
+  std::string prefix_caching = "auto";  // on | off | auto (the policy's default)
   int32_t replicas = 1;
   std::string router = "round_robin";
   double ttft_slo = 2.0, tbt_slo = 0.2;
@@ -61,7 +62,7 @@ struct ServeFlags {
   bool vidur_compat = false;
   std::string clients = "none";  // client assignment rule (workload_assign.h)
   std::string slo_classes;       // SLO classes assigned by share
-  std::string programs;          // agentic program workload shape: chain | fanout | mixed
+  std::string programs;          // agentic program workload: chain | fanout | mixed | chatbot | lats
   int64_t num_programs = 200;
   double program_rate = 0.5;
   double think_time = 1.0;
@@ -120,8 +121,14 @@ struct ServeFlags {
                   "Round KV capacity down to whole --max-tokens requests, as Vidur's memory planner");
     app->add_option("--cpu-swap-gib", cpu_swap_gib, "CPU swap space for swap preemption (GiB)")
         ->check(CLI::NonNegativeNumber);
+    app->add_option(
+        "--prefix-caching", prefix_caching,
+        "Automatic prefix caching: on | off | auto (auto: on for vllm-v1 and the ranked policies, "
+        "off for vllm, sarathi, orca, fcfs-static, slai)");
     app->add_option("--replicas", replicas, "Replicas")->check(CLI::PositiveNumber);
-    app->add_option("--router", router, "Global router: round_robin|lor|random");
+    app->add_option("--router", router,
+                    "Global router: round_robin|lor|random|autellix[:T] (Autellix: prompts > T (2048) tokens "
+                    "stay on their program's engine)");
     app->add_option("--ttft-slo", ttft_slo, "Per-request TTFT SLO (s) for SLO attainment")
         ->check(CLI::PositiveNumber);
     app->add_option("--tbt-slo", tbt_slo, "Per-request worst TBT SLO (s) for SLO attainment")
@@ -134,9 +141,12 @@ struct ServeFlags {
                     "rate) | zipf:N,S (synthetic workloads default to one client)");
     app->add_option("--slo-classes", slo_classes,
                     "Per-request SLO classes SHARE:TTFT:TBT[,...] (shares sum to 1; priority = class index)");
-    app->add_option("--programs", programs,
-                    "Agentic program workload instead of independent requests: chain | fanout | mixed (call "
-                    "lengths from the trace; a call arrives think time after its parents finish)");
+    app->add_option(
+        "--programs", programs,
+        "Agentic program workload instead of independent requests: chain | fanout | mixed (call "
+        "lengths from the trace; a call arrives think time after its parents finish) | chatbot "
+        "(chains whose turns carry the previous turns as prompt prefix) | lats (LATS tree search, "
+        "~160 calls of ~467 new prompt and ~73 output tokens, history shared)");
     app->add_option("--num-programs", num_programs, "Programs in the --programs workload")
         ->check(CLI::PositiveNumber);
     app->add_option("--program-rate", program_rate, "Program arrivals per second (Poisson)")
@@ -299,7 +309,7 @@ Deployment Resolve(const ServeFlags& f) {
     sim::Trace t = sim::LoadTrace(d.trace_path, to);
     std::fflush(stdout);
     for (const std::string& w : t.report.Warnings(d.trace_path)) fmt::print(stderr, "warning: {}\n", w);
-    if (!t.report.has_arrival_times) {
+    if (!t.report.has_arrival_times && f.programs.empty()) {  // programs take only the lengths
       throw Error(
           fmt::format("--trace {}: the file has request lengths but no arrival times; add "
                       "--synthetic poisson --rate R to give it arrivals",
@@ -313,7 +323,7 @@ Deployment Resolve(const ServeFlags& f) {
                                                      : sim::ParseSloClasses(f.slo_classes, "--slo-classes");
   if (!f.programs.empty()) {
     sim::ProgramOptions po;
-    po.shape = sim::ParseProgramShape(f.programs, "--programs");
+    sim::SetProgramWorkload(f.programs, "--programs", &po);
     po.num_programs = f.num_programs;
     po.rate = f.program_rate;
     po.think_time = f.think_time;
@@ -371,6 +381,13 @@ Deployment Resolve(const ServeFlags& f) {
   }
   const double block_bytes = static_cast<double>(d.model->kv_bytes_per_token(f.tp)) * f.block_size;
   sc.num_cpu_blocks = static_cast<int64_t>(f.cpu_swap_gib * 1024.0 * 1024.0 * 1024.0 / block_bytes);
+  if (f.prefix_caching == "on") {
+    sc.prefix_caching = serve::SchedulerConfig::PrefixCaching::kOn;
+  } else if (f.prefix_caching == "off") {
+    sc.prefix_caching = serve::SchedulerConfig::PrefixCaching::kOff;
+  } else if (f.prefix_caching != "auto") {
+    throw Error(fmt::format("--prefix-caching {}: expected on, off or auto", f.prefix_caching));
+  }
   c.num_replicas = f.replicas;
   c.router = f.router;
   c.seed = f.seed;
@@ -398,6 +415,7 @@ Deployment Resolve(const ServeFlags& f) {
               {"batch_cap", sc.max_num_seqs},
               {"watermark", sc.watermark_fraction},
               {"max_model_len", sc.max_model_len},
+              {"prefix_caching", f.prefix_caching},
               {"replicas", c.num_replicas},
               {"router", c.router},
               {"seed", f.seed},

@@ -91,6 +91,7 @@ BENCHMARK_CAPTURE(BM_ScheduleWith, ltr_noisy, "ltr", PolicyOptions{{"ranker", "n
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Schedule, autellix_plas, "autellix-plas")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Schedule, autellix_atlas, "autellix-atlas")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Schedule, mlfq, "mlfq")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Schedule, slai, "slai")->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -10,6 +10,9 @@
 // is promoted to the first queue (checked in order of waiting time, oldest first, stopping at the first that
 // does not qualify). Every request needs a program id (RequestSpec::program). Options: levels (8), base (32),
 // ratio (4), beta (8), preemption = swap | recompute.
+// `mlfq`: the call-level MLFQ baseline of the Autellix paper (FastServe-style): the same queues, demotion and
+// options, but every call enters the first queue (its value is its own attained service only) and
+// anti-starvation compares a call's waited iterations with its own service. Needs no program ids.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -28,6 +31,7 @@ namespace {
 class AutellixPolicy : public RankedPolicy {
  public:
   struct Params {
+    bool program_level = true;  // false: the call-level MLFQ baseline
     bool atlas = false;
     int32_t levels = 8;
     double base = 32;
@@ -44,6 +48,7 @@ class AutellixPolicy : public RankedPolicy {
     for (const ScheduledRequest& s : batch) s.request->attained_service += 1.0;
   }
   void OnFinished(const Request& r) override {
+    if (!p_.program_level) return;
     Program& prog = programs_[r.spec.program];
     prog.service += r.attained_service;
     const double path = r.score + r.attained_service;  // score holds the call's critical-path start (ATLAS)
@@ -53,6 +58,12 @@ class AutellixPolicy : public RankedPolicy {
 
  protected:
   void RankArrival(Request& r, const EngineView& engine) override {
+    (void)engine;
+    if (!p_.program_level) {  // MLFQ: every call enters the first queue
+      r.score = 0;
+      Rank(r);
+      return;
+    }
     if (r.spec.program == kNoProgram) {
       throw Error(
           fmt::format("policy {}: request {} has no program id (field `program`); program-aware "
@@ -73,7 +84,6 @@ class AutellixPolicy : public RankedPolicy {
       }
       r.score = start;
     }
-    (void)engine;
     Rank(r);
   }
   void RankRequeued(Request& r) override { Rank(r); }
@@ -88,7 +98,8 @@ class AutellixPolicy : public RankedPolicy {
         continue;
       }
       const double waited = static_cast<double>(engine.iteration - 1 - e.since);
-      const double service = programs_[e.r->spec.program].service + e.r->attained_service;
+      const double service =
+          (p_.program_level ? programs_[e.r->spec.program].service : 0.0) + e.r->attained_service;
       if (waited / std::max(1.0, service) < p_.beta) break;
       waiting_.pop();
       e.r->rank_class = 0;
@@ -136,9 +147,11 @@ class AutellixPolicy : public RankedPolicy {
   std::priority_queue<WaitEntry> waiting_;
 };
 
-std::unique_ptr<SchedulingPolicy> Make(const char* name, bool atlas, const PolicyOptions& options) {
+std::unique_ptr<SchedulingPolicy> Make(const char* name, bool program_level, bool atlas,
+                                       const PolicyOptions& options) {
   OptionReader reader(name, options);
   AutellixPolicy::Params p;
+  p.program_level = program_level;
   p.atlas = atlas;
   p.levels = static_cast<int32_t>(reader.Int("levels", 8));
   p.base = reader.Double("base", 32);
@@ -159,10 +172,13 @@ std::unique_ptr<SchedulingPolicy> Make(const char* name, bool atlas, const Polic
 }  // namespace
 
 std::unique_ptr<SchedulingPolicy> MakeAutellixPlasPolicy(const PolicyOptions& options) {
-  return Make("autellix-plas", false, options);
+  return Make("autellix-plas", true, false, options);
 }
 std::unique_ptr<SchedulingPolicy> MakeAutellixAtlasPolicy(const PolicyOptions& options) {
-  return Make("autellix-atlas", true, options);
+  return Make("autellix-atlas", true, true, options);
+}
+std::unique_ptr<SchedulingPolicy> MakeMlfqPolicy(const PolicyOptions& options) {
+  return Make("mlfq", false, false, options);
 }
 
 }  // namespace schedkit::serve

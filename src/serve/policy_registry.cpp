@@ -8,6 +8,10 @@
 #include "schedkit/util/error.h"
 
 namespace schedkit::serve {
+
+// Defined in policy_autellix.cpp (declared here rather than in policies.h, outside this change's files).
+std::unique_ptr<SchedulingPolicy> MakeMlfqPolicy(const PolicyOptions& options);
+
 namespace {
 
 using Factory = std::unique_ptr<SchedulingPolicy> (*)(const PolicyOptions&);
@@ -27,6 +31,7 @@ const std::pair<const char*, Factory> kPolicies[] = {
     {"ltr", MakeLtrPolicy},
     {"autellix-plas", MakeAutellixPlasPolicy},
     {"autellix-atlas", MakeAutellixAtlasPolicy},
+    {"mlfq", MakeMlfqPolicy},
     {"slai", MakeSlaiPolicy},
 };
 

@@ -19,13 +19,21 @@ int64_t WatermarkBlocks(const SchedulerConfig& c) {
   return static_cast<int64_t>(c.watermark_fraction * static_cast<double>(c.num_kv_blocks));
 }
 
+bool PrefixCachingOn(const SchedulerConfig& c, const BatchingRules& rules) {
+  if (c.prefix_caching != SchedulerConfig::PrefixCaching::kPolicyDefault) {
+    return c.prefix_caching == SchedulerConfig::PrefixCaching::kOn;
+  }
+  return rules.reservation == BatchingRules::Reservation::kIncremental;
+}
+
 }  // namespace
 
 Scheduler::Scheduler(const SchedulerConfig& config, std::unique_ptr<SchedulingPolicy> policy)
     : config_(config),
       policy_(std::move(policy)),
       rules_(policy_->rules()),
-      kv_(config.num_kv_blocks, config.block_size, WatermarkBlocks(config), config.num_cpu_blocks) {
+      kv_(config.num_kv_blocks, config.block_size, WatermarkBlocks(config), config.num_cpu_blocks,
+          PrefixCachingOn(config, rules_)) {
   if (config.max_num_seqs < 1) {
     throw Error(fmt::format("scheduler: batch cap must be at least 1, got {}", config.max_num_seqs));
   }
@@ -146,10 +154,31 @@ bool Scheduler::Fits(const Request& r, int32_t num_tokens) const {
       std::max<int64_t>(ReservationTokens(r), static_cast<int64_t>(r.num_computed_tokens) + num_tokens);
   int64_t blocks = r.state == RequestState::kSwapped ? r.num_swapped_blocks : 0;
   blocks = std::max<int64_t>(blocks, kv_.BlocksForTokens(target_tokens));
+  if (TakesPrefixHit(r)) {  // shared hit blocks need no new block, but evictable ones leave the free pool
+    const KvCacheManager::PrefixMatch m = kv_.MatchPrefix(r, r.num_tokens() - 1);
+    blocks -= m.blocks - m.evictable;
+  }
   return kv_.CanAllocate(blocks, rules_.respect_watermark);
 }
 
+Request* Scheduler::PeekWaiting() {
+  Request* r = policy_->PeekWaiting();
+  if (r != nullptr && TakesPrefixHit(*r)) {
+    r->num_computed_tokens = kv_.MatchPrefix(*r, r->num_tokens() - 1).blocks * kv_.block_size();
+  }
+  return r;
+}
+
 bool Scheduler::TryAdmit(Request* r, int32_t num_tokens, double now) {
+  const bool prefix_hit = TakesPrefixHit(*r);
+  if (prefix_hit) {
+    // Blocks allocated since PeekWaiting may have evicted part of the hit: look again next iteration.
+    const int32_t hit = kv_.MatchPrefix(*r, r->num_tokens() - 1).blocks * kv_.block_size();
+    if (hit != r->num_computed_tokens) {
+      r->num_computed_tokens = hit;
+      return false;
+    }
+  }
   if (!Fits(*r, num_tokens)) return false;
   const bool swapped = r->state == RequestState::kSwapped;
   const int64_t target_tokens =
@@ -159,6 +188,12 @@ bool Scheduler::TryAdmit(Request* r, int32_t num_tokens, double now) {
   if (swapped) {
     out_.swapped_in_blocks += r->num_swapped_blocks;
     kv_.SwapIn(*r);
+  }
+  if (prefix_hit) {
+    kv_.AcquirePrefix(*r, r->num_computed_tokens / kv_.block_size());
+    if (std::isnan(r->first_scheduled_time)) {
+      r->num_cached_prompt_tokens = std::min(r->num_computed_tokens, r->spec.prompt_tokens);
+    }
   }
   kv_.EnsureCapacity(*r, target_tokens);
   if (std::isnan(r->first_scheduled_time)) r->first_scheduled_time = now;
@@ -222,7 +257,7 @@ void Scheduler::ScheduleAllDecodes() {
 }
 
 int32_t Scheduler::AdmitChunked(int32_t used, double now) {
-  while (Request* r = policy_->PeekWaiting()) {
+  while (Request* r = PeekWaiting()) {
     const int32_t left = budget_ - used;
     if (left <= 0) break;
     const int32_t n = std::min(r->num_uncomputed_tokens(), left);
@@ -236,7 +271,7 @@ void Scheduler::BuildPrefillFirst(double now) {
   int32_t count = 0;
   int64_t longest = 0;
   int64_t sum = 0;
-  while (Request* r = policy_->PeekWaiting()) {
+  while (Request* r = PeekWaiting()) {
     const int32_t n = r->num_uncomputed_tokens();
     const int64_t new_longest = std::max<int64_t>(longest, n);
     const int64_t cost = rules_.padded_prefill_budget ? (count + 1) * new_longest : sum + n;
@@ -300,7 +335,7 @@ void Scheduler::BuildRunningListOrder(double now) {
 void Scheduler::BuildHybridWholePrompt(double now) {
   ScheduleAllDecodes();
   int64_t used = static_cast<int64_t>(out_.scheduled.size());
-  while (Request* r = policy_->PeekWaiting()) {
+  while (Request* r = PeekWaiting()) {
     const int32_t n = r->num_uncomputed_tokens();
     if (used + n > budget_ && used > 0) break;
     if (!TryAdmit(r, n, now)) break;
@@ -314,7 +349,7 @@ void Scheduler::BuildStaticBatch(double now) {
     return;
   }
   int64_t used = 0;
-  while (Request* r = policy_->PeekWaiting()) {
+  while (Request* r = PeekWaiting()) {
     const int32_t n = r->num_uncomputed_tokens();
     if (used + n > budget_ && used > 0) break;
     if (!TryAdmit(r, n, now)) break;
@@ -334,7 +369,7 @@ void Scheduler::BuildRanked(double now) {
     if (admission_closed) {
       w = nullptr;
     } else if (peeked_at != out_.preempted.size()) {
-      w = policy_->PeekWaiting();
+      w = PeekWaiting();
       peeked_at = out_.preempted.size();
     }
     Request* r = i < running_.size() ? running_[i] : nullptr;
@@ -434,6 +469,7 @@ const IterationOutcome& Scheduler::UpdateFromOutput(double now, std::span<const 
     r->execution_time += duration;
     r->last_scheduled_iteration = iteration_;
     r->num_computed_tokens += s.num_tokens;
+    kv_.RegisterFullBlocks(*r);
     if (r->num_computed_tokens < r->num_tokens()) continue;  // a prefill chunk that did not finish the prompt
     outcome_.tokens.push_back(TokenEvent{r, r->last_token_time});
     r->num_output_tokens++;

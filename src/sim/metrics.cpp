@@ -75,6 +75,7 @@ RequestRecord MetricsCollector::Record(const serve::Request& r, int32_t replica)
   rec.num_prefill_tokens = r.spec.prompt_tokens;
   rec.num_decode_tokens = r.spec.output_tokens;
   rec.request_num_restarts = r.num_preemptions;
+  rec.num_cached_prompt_tokens = r.num_cached_prompt_tokens;
   if (r.state == serve::RequestState::kRejected) {
     rec.rejected = true;
     return rec;
@@ -104,6 +105,7 @@ void MetricsCollector::OnFinished(const serve::Request& r, int32_t replica) {
   last_finish_ = std::max(last_finish_, r.finish_time);
   output_tokens_ += r.num_output_tokens;
   prompt_tokens_ += r.spec.prompt_tokens;
+  cached_prompt_tokens_ += r.num_cached_prompt_tokens;
   num_slo_met_ += rec.slo_met ? 1 : 0;
   num_preemptions_ += r.num_preemptions;
   num_restarted_ += r.num_preemptions > 0 ? 1 : 0;
@@ -148,6 +150,10 @@ Summary MetricsCollector::Summarize(const std::string& label) const {
   s.tbt_per_token.max = tbt_token_.max();
   s.num_preemptions = num_preemptions_;
   s.num_restarted_requests = num_restarted_;
+  s.cached_prompt_tokens = cached_prompt_tokens_;
+  s.prefix_hit_rate = prompt_tokens_ > 0
+                          ? static_cast<double>(cached_prompt_tokens_) / static_cast<double>(prompt_tokens_)
+                          : 0;
   s.slo_attainment =
       s.num_requests ? static_cast<double>(num_slo_met_) / static_cast<double>(s.num_requests) : 0;
   s.num_iterations = iterations_;

@@ -83,7 +83,99 @@ Distribution Describe(std::vector<double> v) {
   return d;
 }
 
+// A node's conversation history: its length in tokens and its content ids (one per hash block, the last one
+// possibly partial).
+struct History {
+  int64_t tokens = 0;
+  std::vector<uint64_t> ids;
+};
+
+// Content ids for a call whose prompt continues `parent` (nullptr: none) and whose prompt and output hold
+// `total` tokens: the parent's ids over its full blocks, then fresh ids.
+std::vector<uint64_t> CallIds(const History* parent, int64_t total, int32_t block, uint64_t* next_id) {
+  std::vector<uint64_t> ids;
+  const int64_t n = (total + block - 1) / block;
+  if (parent != nullptr) {
+    const int64_t shared = std::min<int64_t>(parent->tokens / block, n);
+    ids.assign(parent->ids.begin(), parent->ids.begin() + shared);
+  }
+  while (static_cast<int64_t>(ids.size()) < n) ids.push_back((*next_id)++);
+  return ids;
+}
+
+// share_history for the trace-resampled shapes: prompt = history parent's prompt + output + sampled prompt.
+void ShareHistory(Program& prog, int32_t block, uint64_t* next_id) {
+  std::unordered_map<RequestId, History> history;
+  for (RequestSpec& c : prog.calls) {
+    const History* parent = c.parents.empty() ? nullptr : &history.at(c.parents.front());
+    if (parent != nullptr) c.prompt_tokens = static_cast<int32_t>(parent->tokens + c.prompt_tokens);
+    const int64_t total = static_cast<int64_t>(c.prompt_tokens) + c.output_tokens;
+    c.prefix_hashes = CallIds(parent, total, block, next_id);
+    c.prefix_hash_block_tokens = block;
+    history[c.id] = History{total, c.prefix_hashes};
+  }
+}
+
+// One LATS program (ProgramOptions::Shape::kLats) into `prog`, whose id and arrival are set.
+template <typename Tokens, typename Decode, typename Think>
+void AddLatsProgram(const ProgramOptions& o, Program& prog, double arrival, RequestId* next_id,
+                    uint64_t* next_hash, std::mt19937_64& shapes, Tokens new_tokens, Decode decode_tokens,
+                    Think think) {
+  const int32_t block = o.hash_block_tokens;
+  std::uniform_int_distribution<int32_t> depth_dist(o.lats_min_depth, o.lats_max_depth);
+  std::uniform_int_distribution<int32_t> choose(0, o.lats_fan_out - 1);
+  const int32_t depth = depth_dist(shapes);
+  const int32_t rollouts = std::max(
+      1,
+      static_cast<int32_t>(std::lround(static_cast<double>(o.lats_target_calls) / (o.lats_fan_out * depth))));
+  History root;
+  root.tokens = new_tokens();
+  root.ids = CallIds(nullptr, root.tokens, block, next_hash);
+  std::vector<RequestId> previous_level;  // the next level (or rollout) waits for all of them
+  for (int32_t r = 0; r < rollouts; ++r) {
+    History node = root;
+    for (int32_t level = 0; level < depth; ++level) {
+      std::vector<RequestId> this_level;
+      std::vector<History> children;
+      for (int32_t k = 0; k < o.lats_fan_out; ++k) {
+        RequestSpec s;
+        s.id = (*next_id)++;
+        s.program = prog.id;
+        s.arrival_time = previous_level.empty() ? arrival : 0.0;
+        s.parents = previous_level;
+        s.prompt_tokens = static_cast<int32_t>(node.tokens + new_tokens());
+        s.output_tokens = decode_tokens();
+        const int64_t total = static_cast<int64_t>(s.prompt_tokens) + s.output_tokens;
+        s.prefix_hashes = CallIds(&node, total, block, next_hash);
+        s.prefix_hash_block_tokens = block;
+        children.push_back(History{total, s.prefix_hashes});
+        this_level.push_back(s.id);
+        prog.calls.push_back(std::move(s));
+        prog.think.push_back(think());
+      }
+      node = children[static_cast<size_t>(choose(shapes))];
+      previous_level = std::move(this_level);
+    }
+  }
+}
+
 }  // namespace
+
+void SetProgramWorkload(const std::string& name, const std::string& flag, ProgramOptions* o) {
+  if (name == "chatbot") {
+    o->shape = ProgramOptions::Shape::kChain;
+    o->chain_p = 0.3;
+    o->share_history = true;
+  } else if (name == "lats") {
+    o->shape = ProgramOptions::Shape::kLats;
+    o->share_history = true;
+  } else if (name == "chain" || name == "fanout" || name == "mixed") {
+    o->shape = ParseProgramShape(name, flag);
+  } else {
+    throw Error(fmt::format("{} {}: unknown program workload (valid: chain, fanout, mixed, chatbot, lats)",
+                            flag, name));
+  }
+}
 
 ProgramOptions::Shape ParseProgramShape(const std::string& name, const std::string& flag) {
   if (name == "chain") return ProgramOptions::Shape::kChain;
@@ -103,11 +195,28 @@ std::vector<Program> GeneratePrograms(const ProgramOptions& o) {
         fmt::format("programs: fan_width={} must be >= 1 and fan_stages={} >= 0", o.fan_width, o.fan_stages));
   }
   if (!(o.think_time >= 0)) throw Error(fmt::format("programs: think_time={} must be >= 0", o.think_time));
-  if (o.lengths.empty()) throw Error("programs: no (prompt, output) lengths to resample from");
+  const bool lats = o.shape == ProgramOptions::Shape::kLats;
+  if (o.lengths.empty() && !lats) throw Error("programs: no (prompt, output) lengths to resample from");
+  if (o.hash_block_tokens < 1)
+    throw Error(fmt::format("programs: hash_block_tokens={} must be >= 1", o.hash_block_tokens));
+  if (lats && (o.lats_fan_out < 1 || o.lats_min_depth < 1 || o.lats_max_depth < o.lats_min_depth ||
+               o.lats_target_calls < 1 || !(o.lats_new_prefill >= 0) || !(o.lats_decode >= 0))) {
+    throw Error(fmt::format(
+        "programs: lats options fan_out={} min_depth={} max_depth={} target_calls={} must be >= 1 (min <= "
+        "max), new_prefill={} and decode={} >= 0",
+        o.lats_fan_out, o.lats_min_depth, o.lats_max_depth, o.lats_target_calls, o.lats_new_prefill,
+        o.lats_decode));
+  }
   std::mt19937_64 arrivals(o.seed * 3 + 1), shapes(o.seed * 3 + 2), lengths(o.seed * 3 + 3);
   std::exponential_distribution<double> gap(o.rate);
   std::geometric_distribution<int32_t> extra_calls(o.chain_p);
-  std::uniform_int_distribution<size_t> pick(0, o.lengths.size() - 1);
+  std::uniform_int_distribution<size_t> pick(0, o.lengths.empty() ? 0 : o.lengths.size() - 1);
+  std::exponential_distribution<double> new_prefill(o.lats_new_prefill > 0 ? 1.0 / o.lats_new_prefill : 1.0);
+  std::exponential_distribution<double> decode(o.lats_decode > 0 ? 1.0 / o.lats_decode : 1.0);
+  auto lats_tokens = [&](std::exponential_distribution<double>& d, double mean) {
+    return mean > 0 ? 1 + static_cast<int32_t>(d(lengths)) : 1;
+  };
+  uint64_t next_hash = 1;
   std::exponential_distribution<double> think(o.think_time > 0 ? 1.0 / o.think_time : 1.0);
   std::vector<Program> programs;
   double t = 0;
@@ -130,6 +239,15 @@ std::vector<Program> GeneratePrograms(const ProgramOptions& o) {
       prog.think.push_back(o.think_time > 0 ? think(shapes) : 0.0);
       return prog.calls.back().id;
     };
+    if (lats) {
+      AddLatsProgram(
+          o, prog, t, &next_id, &next_hash, shapes,
+          [&] { return lats_tokens(new_prefill, o.lats_new_prefill); },
+          [&] { return lats_tokens(decode, o.lats_decode); },
+          [&] { return o.think_time > 0 ? think(shapes) : 0.0; });
+      programs.push_back(std::move(prog));
+      continue;
+    }
     bool fan = o.shape == ProgramOptions::Shape::kFanOut;
     if (o.shape == ProgramOptions::Shape::kMixed) fan = (shapes() & 1) != 0;
     RequestId last = add({});
@@ -143,6 +261,7 @@ std::vector<Program> GeneratePrograms(const ProgramOptions& o) {
         last = add(branch);  // fan-in: the join waits for every branch
       }
     }
+    if (o.share_history) ShareHistory(prog, o.hash_block_tokens, &next_hash);
     programs.push_back(std::move(prog));
   }
   return programs;

@@ -35,6 +35,8 @@ nlohmann::json ToJson(const Summary& s) {
       {"max_tbt", ToJson(s.max_tbt)},
       {"num_preemptions", s.num_preemptions},
       {"num_restarted_requests", s.num_restarted_requests},
+      {"cached_prompt_tokens", s.cached_prompt_tokens},
+      {"prefix_hit_rate", s.prefix_hit_rate},
       {"slo_attainment", s.slo_attainment},
       {"kv_utilization_mean", s.kv_utilization_mean},
       {"kv_utilization_max", s.kv_utilization_max},
@@ -94,6 +96,7 @@ void PrintSummaryTable(std::FILE* out, const std::vector<Summary>& summaries) {
        }},
       {"preemptions (requests)",
        [](const Summary& s) { return fmt::format("{} ({})", s.num_preemptions, s.num_restarted_requests); }},
+      {"prefix hit rate", [](const Summary& s) { return fmt::format("{:.1f}%", 100 * s.prefix_hit_rate); }},
       {"SLO attainment", [](const Summary& s) { return fmt::format("{:.1f}%", 100 * s.slo_attainment); }},
       {"KV util mean / max",
        [](const Summary& s) {

@@ -16,12 +16,14 @@ namespace {
 struct Case {
   std::string policy;
   PolicyOptions options;
+  SchedulerConfig::PrefixCaching prefix_caching = SchedulerConfig::PrefixCaching::kPolicyDefault;
 };
 
 class InvariantTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
   const Case& pc = GetParam();
+  int64_t cached_prompt_tokens = 0;
   for (uint64_t seed = 1; seed <= 30; ++seed) {
     std::mt19937_64 rng(seed);
     auto uni = [&](int lo, int hi) {
@@ -35,6 +37,7 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
     c.token_budget = uni(16, 300);
     c.max_model_len = 512;
     c.num_cpu_blocks = uni(0, 200);
+    c.prefix_caching = pc.prefix_caching;
     Scheduler s(c, MakePolicy(pc.policy, pc.options));
     const int n = uni(1, 120);
     std::vector<RequestSpec> specs;
@@ -48,6 +51,15 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
       specs.back().priority = i % 3;
       if (i % 4 == 0) specs.back().tbt_slo = 0.02 * (1 + i % 3);
       if (i >= 5 && i % 2 == 0) specs.back().parents = {i - 5};  // a chain inside the program
+      // Shared prefixes (prefix caching): ids of 8 tokens over prompt and output; requests of one of three
+      // groups share their first 4, 8 or 12 ids, the rest are their own.
+      RequestSpec& sp = specs.back();
+      sp.prefix_hash_block_tokens = 8;
+      const int group = i % 3;
+      for (int k = 0; k < (sp.prompt_tokens + sp.output_tokens) / 8; ++k) {
+        sp.prefix_hashes.push_back(k < 4 * (group + 1) ? static_cast<uint64_t>(1000 * group + k)
+                                                       : static_cast<uint64_t>(1000000 * (i + 1) + k));
+      }
     }
     std::map<RequestId, int> outputs;
     std::set<RequestId> finished, rejected;
@@ -67,14 +79,31 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
       }
       if (!s.has_unfinished()) continue;  // everything that arrived was rejected
       const SchedulerOutput& out = s.Schedule(now);
-      // KV conservation: free + held by running == total.
-      int64_t held = 0;
-      std::set<int32_t> ids;
+      // KV conservation: free (plain or evictable cached) + distinct blocks held by running == total; a
+      // block is shared only with prefix caching, and then its ref count is its number of holders.
+      const KvCacheManager& kv = s.kv_cache();
+      std::vector<int32_t> holders(static_cast<size_t>(c.num_kv_blocks), 0);
+      int64_t distinct = 0;
       for (const Request* r : s.running()) {
-        held += r->num_kv_blocks();
-        for (int32_t b : r->block_ids) EXPECT_TRUE(ids.insert(b).second) << "block " << b << " held twice";
+        for (int32_t b : r->block_ids) {
+          if (holders[b]++ == 0) ++distinct;
+        }
       }
-      ASSERT_EQ(held + s.kv_cache().num_free_blocks(), c.num_kv_blocks) << pc.policy << " seed " << seed;
+      for (const Request* r : s.running()) {
+        for (int32_t b : r->block_ids) {  // a table never names a block twice, so holders == ref count
+          if (kv.is_cached(b)) {
+            EXPECT_EQ(kv.ref_count(b), holders[b]) << "block " << b;
+          } else {  // only cached blocks are shared
+            EXPECT_EQ(holders[b], 1) << "block " << b << " held twice";
+          }
+        }
+      }
+      ASSERT_EQ(distinct + kv.num_free_blocks(), c.num_kv_blocks) << pc.policy << " seed " << seed;
+      ASSERT_LE(kv.num_evictable_blocks(), kv.num_cached_blocks());
+      for (int32_t b : kv.EvictionOrder()) {
+        EXPECT_EQ(holders[b], 0) << "evictable block " << b << " is held";
+        EXPECT_TRUE(kv.is_cached(b));
+      }
       ASSERT_LE(static_cast<int>(s.num_running()), c.max_num_seqs);
       int64_t prefill_tokens = 0;
       std::set<RequestId> in_batch;
@@ -89,7 +118,7 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
       int64_t all_tokens = 0;
       for (const auto& x : out.scheduled) all_tokens += x.num_tokens;
       static const std::set<std::string> kRanked = {"sjf",           "srpt",           "priority", "ltr",
-                                                    "autellix-plas", "autellix-atlas", "slai"};
+                                                    "autellix-plas", "autellix-atlas", "mlfq",     "slai"};
       if (kRanked.count(pc.policy)) {
         EXPECT_LE(all_tokens, s.token_budget());  // one budget for every token
       }
@@ -122,6 +151,12 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
       }
       for (const Request* r : res.finished) {
         EXPECT_TRUE(finished.insert(r->spec.id).second) << "finished twice";
+        EXPECT_LT(r->num_cached_prompt_tokens, r->spec.prompt_tokens);  // at least one token computed
+        EXPECT_EQ(r->num_cached_prompt_tokens % c.block_size, 0);
+        if (!s.kv_cache().prefix_caching()) {
+          EXPECT_EQ(r->num_cached_prompt_tokens, 0);
+        }
+        cached_prompt_tokens += r->num_cached_prompt_tokens;
         EXPECT_EQ(r->num_kv_blocks(), 0);
         EXPECT_LE(r->first_token_time, r->finish_time);
       }
@@ -133,23 +168,37 @@ TEST_P(InvariantTest, RandomWorkloadsKeepEveryInvariant) {
     }
     EXPECT_EQ(s.kv_cache().num_free_blocks(), c.num_kv_blocks);
     EXPECT_EQ(s.kv_cache().num_free_cpu_blocks(), c.num_cpu_blocks);
+    // After the drain every cached block is evictable (nobody holds one).
+    EXPECT_EQ(s.kv_cache().num_evictable_blocks(), s.kv_cache().num_cached_blocks());
+  }
+  if (pc.prefix_caching == SchedulerConfig::PrefixCaching::kOn) {
+    EXPECT_GT(cached_prompt_tokens, 0) << "shared prefixes never hit";
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(
     AllPolicies, InvariantTest,
-    ::testing::Values(Case{"vllm", {}}, Case{"vllm-v1", {}}, Case{"sarathi", {}}, Case{"orca", {}},
-                      Case{"fcfs-static", {}}, Case{"vtc", {}}, Case{"sarathi", {{"preemption", "swap"}}},
-                      Case{"vllm-v1", {{"preemption", "swap"}}}, Case{"vtc", {{"batching", "vllm-v1"}}},
-                      Case{"lcf", {}}, Case{"rpm", {{"rate_limit", "30"}}}, Case{"sjf", {}}, Case{"srpt", {}},
-                      Case{"priority", {}}, Case{"ltr", {}},
-                      Case{"ltr", {{"ranker", "noisy"}, {"tau", "0.5"}}},
-                      Case{"ltr", {{"ranker", "learned"}, {"starvation_threshold", "5"}}},
-                      Case{"sjf", {{"preemption", "recompute"}}}, Case{"autellix-plas", {}},
-                      Case{"autellix-atlas", {}}, Case{"slai", {}}),
+    ::testing::Values(
+        Case{"vllm", {}}, Case{"vllm-v1", {}}, Case{"sarathi", {}}, Case{"orca", {}}, Case{"fcfs-static", {}},
+        Case{"vtc", {}}, Case{"sarathi", {{"preemption", "swap"}}}, Case{"vllm-v1", {{"preemption", "swap"}}},
+        Case{"vtc", {{"batching", "vllm-v1"}}}, Case{"lcf", {}}, Case{"rpm", {{"rate_limit", "30"}}},
+        Case{"sjf", {}}, Case{"srpt", {}}, Case{"priority", {}}, Case{"ltr", {}},
+        Case{"ltr", {{"ranker", "noisy"}, {"tau", "0.5"}}},
+        Case{"ltr", {{"ranker", "learned"}, {"starvation_threshold", "5"}}},
+        Case{"sjf", {{"preemption", "recompute"}}}, Case{"autellix-plas", {}}, Case{"autellix-atlas", {}},
+        Case{"mlfq", {}}, Case{"slai", {}}, Case{"vllm", {}, SchedulerConfig::PrefixCaching::kOn},
+        Case{"sarathi", {{"preemption", "swap"}}, SchedulerConfig::PrefixCaching::kOn},
+        Case{"orca", {}, SchedulerConfig::PrefixCaching::kOn},
+        Case{"vllm-v1", {}, SchedulerConfig::PrefixCaching::kOn},
+        Case{"vllm-v1", {{"preemption", "swap"}}, SchedulerConfig::PrefixCaching::kOn},
+        Case{"ltr", {}, SchedulerConfig::PrefixCaching::kOn},
+        Case{"autellix-atlas", {{"preemption", "recompute"}}, SchedulerConfig::PrefixCaching::kOn},
+        Case{"vllm-v1", {}, SchedulerConfig::PrefixCaching::kOff}),
     [](const ::testing::TestParamInfo<Case>& info) {
       std::string name = info.param.policy;
       for (const auto& [k, v] : info.param.options) name += "_" + v;
+      if (info.param.prefix_caching == SchedulerConfig::PrefixCaching::kOn) name += "_prefix_on";
+      if (info.param.prefix_caching == SchedulerConfig::PrefixCaching::kOff) name += "_prefix_off";
       for (char& ch : name) {
         if (!std::isalnum(static_cast<unsigned char>(ch))) {
           ch = '_';

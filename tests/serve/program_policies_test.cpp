@@ -85,6 +85,36 @@ TEST(IterationTableAutellix, AntiStarvationPromotesALongWaitingCall) {
   EXPECT_EQ(t, want);
 }
 
+TEST(IterationTableMlfq, EveryCallEntersTheFirstQueueWhateverItsProgramReceived) {
+  // The PLAS workload above: at t=7 program 0 has 5 iterations of service and program 1 has 2, but MLFQ
+  // ranks calls 2 and 3 by their own service (none): arrival order.
+  Scheduler s(Roomy(16, 1), MakePolicy("mlfq", kSmallQueues));
+  const Table t =
+      RunTable(s, {Call(0, 0, 1, 5, 0), Call(1, 2, 1, 2, 1), Call(2, 7, 1, 1, 0), Call(3, 7, 1, 1, 1)});
+  const Table want = {"0:1", "0:1", "1:1", "1:1", "0:3", "0:1", "0:1", "2:1", "3:1"};
+  EXPECT_EQ(t, want);
+}
+
+TEST(IterationTableMlfq, CallLevelAntiStarvationComparesWaitWithTheCallsOwnService) {
+  PolicyOptions o = kSmallQueues;
+  o["beta"] = "1.0";  // promote when waited iterations / max(1, own service) >= 1
+  Scheduler s(Roomy(16, 1), MakePolicy("mlfq", o));
+  // Call 0 (6 tokens) at t=0; short calls 1, 2, 3 (2 tokens) at t=2, 4, 6; no program ids needed.
+  const Table t = RunTable(s, {testing::Spec(0, 0, 1, 6), testing::Spec(1, 2, 1, 2),
+                               testing::Spec(2, 4, 1, 2), testing::Spec(3, 6, 1, 2)});
+  const Table want = {
+      "0:1", "0:1",  // call 0: 2 iterations of service, level 1
+      "1:1", "1:1",  // call 1 (level 0) evicts it and finishes
+      "0:3",         // t=4: call 0 waited 2 / service 2 >= 1: promoted, runs before call 2 (earlier arrival)
+      "2:1", "2:1",  // call 0 demoted (service 3); call 2 evicts it; call 3 (t=6) waits behind call 2
+      "3:1",         // call 0 waited 2 / 3 < 1
+      "0:4",         // waited 3 / 3: promoted, evicts call 3 (later arrival); recomputes 1 + 3
+      "3:2",         // call 0 demoted (service 4): call 3 evicts it, recomputes 1 + 1 and finishes
+      "0:5", "0:1",  // call 0 recomputes 1 + 4 and finishes
+  };
+  EXPECT_EQ(t, want);
+}
+
 TEST(IterationTableSlai, ShortestPromptFirstAndDecodesWithSlackGoLast) {
   Scheduler s(Roomy(4, 16), MakePolicy("slai", {{"tbt_slo", "2.5"}}));
   const Table t =

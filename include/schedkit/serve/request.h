@@ -30,8 +30,12 @@ struct RequestSpec {
   int32_t priority = 0;            // lower value = more important (vLLM v1 "priority" policy)
   std::optional<double> ttft_slo;  // seconds (SLAI, SLO attainment)
   std::optional<double> tbt_slo;   // seconds
-  // Prefix block hashes (e.g. Mooncake hash_ids); two requests sharing the first k ids share a k-block
-  // prefix.
+  // Content ids of the request's token sequence (prompt, then the tokens it generates), Mooncake style:
+  // prefix_hashes[k] stands for the content of tokens [0, (k+1) x prefix_hash_block_tokens), so two requests
+  // whose first k ids are equal share that many hash blocks of prefix. The ids may run past the prompt into
+  // the generated tokens (a child call that reuses its parent's history carries the ids of the parent's
+  // prompt and output). A last id may cover a partial block (Mooncake's last hash_id). Prefix caching
+  // (kv_cache.h) caches a KV block only when the ids cover it entirely; without ids nothing is cached.
   std::vector<uint64_t> prefix_hashes;
   int32_t prefix_hash_block_tokens = 0;  // tokens covered by one hash id (Mooncake: 512); 0 when no hashes
 };
@@ -74,6 +78,10 @@ struct Request {
   uint64_t arrival_seq = 0;        // order of AddRequest calls: FCFS tie-break among equal arrival times
   std::vector<int32_t> block_ids;  // the request's KV block table on the GPU (paged attention)
   int32_t num_swapped_blocks = 0;  // blocks held in CPU memory while swapped out
+  // Prefix caching: leading blocks of block_ids already registered in the cache or found to be duplicates
+  // (KvCacheManager); prompt tokens found in the cache at the first admission (the hit-rate numerator).
+  int32_t num_registered_blocks = 0;
+  int32_t num_cached_prompt_tokens = 0;
 
   // Tokens the request will have in KV when caught up: prompt + generated tokens.
   int32_t num_tokens() const { return spec.prompt_tokens + num_output_tokens; }

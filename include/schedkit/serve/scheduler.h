@@ -24,6 +24,11 @@ struct SchedulerConfig {
   int32_t max_num_seqs = 128;        // batch cap: requests holding KV
   int32_t token_budget = 0;   // tokens per iteration; 0 = the policy's default (vllm 4096, sarathi 512, ...)
   int32_t max_model_len = 0;  // largest prompt + output; 0 = no limit. Orca/static reserve this much KV
+  // Automatic prefix caching (kv_cache.h). kPolicyDefault: on for the policies that allocate KV
+  // incrementally as vLLM v1 does (vllm-v1, the ranked policies), off for the vLLM v0 / Sarathi / Orca-style
+  // ones (vllm, sarathi, orca, fcfs-static, slai), whose engines had no prefix caching by default.
+  enum class PrefixCaching : uint8_t { kPolicyDefault, kOn, kOff };
+  PrefixCaching prefix_caching = PrefixCaching::kPolicyDefault;
 };
 
 // A token produced by the iteration (the first one ends a prefill).
@@ -77,6 +82,15 @@ class Scheduler {
   bool Fits(const Request& r, int32_t num_tokens) const;
   // Admits the policy's next waiting request with `num_tokens` this iteration; false when it does not fit.
   bool TryAdmit(Request* r, int32_t num_tokens, double now);
+  // The policy's next waiting request; with prefix caching, its num_computed_tokens is set to its cache hit
+  // (tentative until admission: the hit blocks are shared only when it is admitted).
+  Request* PeekWaiting();
+  // Prefix caching: whether r holds no KV and may take a cache hit at admission (waiting or recomputing, with
+  // content ids).
+  bool TakesPrefixHit(const Request& r) const {
+    return kv_.prefix_caching() && !r.spec.prefix_hashes.empty() && r.state != RequestState::kSwapped &&
+           r.block_ids.empty();
+  }
   // Makes room for `num_tokens` more tokens of running_[*index], preempting victims; false when r itself was
   // preempted. *index follows r when victims before it leave the list.
   bool GrowOrPreempt(size_t* index, int32_t num_tokens, bool* preempted_any);

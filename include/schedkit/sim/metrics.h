@@ -35,6 +35,7 @@ struct RequestRecord {
   double decode_time_execution_plus_preemption_normalized = 0;  // (completion - first token) / decode tokens
   double max_tbt = 0;                                           // worst gap between two tokens
   bool slo_met = false;
+  int32_t num_cached_prompt_tokens = 0;  // prompt tokens found in the prefix cache at first admission
 };
 
 struct Distribution {
@@ -58,6 +59,10 @@ struct Summary {
   double output_tokens_per_s = 0, total_tokens_per_s = 0, requests_per_s = 0;
   Distribution ttft, e2e, e2e_normalized, tbt_per_request, tbt_per_token, scheduling_delay, max_tbt;
   int64_t num_preemptions = 0, num_restarted_requests = 0;
+  // Prefix caching: prompt tokens found in the cache at first admission, and their share of all prompt tokens
+  // of finished requests.
+  int64_t cached_prompt_tokens = 0;
+  double prefix_hit_rate = 0;
   double slo_attainment = 0;
   double kv_utilization_mean = 0, kv_utilization_max = 0;  // time-weighted over busy time
   double batch_size_mean = 0;                              // per iteration
@@ -97,7 +102,7 @@ class MetricsCollector {
   std::vector<double> ttft_, e2e_, e2e_norm_, tbt_req_, delay_, max_tbt_;
   QuantileSketch tbt_token_;
   int64_t num_finished_ = 0, num_rejected_ = 0, num_slo_met_ = 0, num_restarted_ = 0, num_preemptions_ = 0;
-  int64_t output_tokens_ = 0, prompt_tokens_ = 0;
+  int64_t output_tokens_ = 0, prompt_tokens_ = 0, cached_prompt_tokens_ = 0;
   double first_arrival_ = 0, last_finish_ = 0;
   bool any_arrival_ = false;
   int64_t iterations_ = 0;
