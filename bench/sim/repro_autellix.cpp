@@ -13,7 +13,8 @@
 // (FCFS, prefix caching on, 0.002 programs/s; 5 x as a sensitivity check); throughput at equal latency = the
 // largest program rate with mean token latency <= L*, found by doubling from a low rate and 7 bisection
 // steps. Ratios are against FCFS with the same prefix-caching setting.
-// Usage: bench_repro_autellix [--quick]   (--quick: fewer programs, for a smoke run)
+// Usage: bench_repro_autellix [--quick]   (--quick: fewer programs, a smoke run only: too few programs load
+// the engine, and the rate searches then stop at their cap)
 #include <cmath>
 #include <cstring>
 #include <filesystem>

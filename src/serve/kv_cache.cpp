@@ -68,13 +68,22 @@ void KvCacheManager::Release(int32_t block) {
 }
 
 void KvCacheManager::Allocate(Request& request, int32_t blocks) {
-  // Plain free blocks first (every block without prefix caching), then evictions.
-  const int32_t plain = std::min<int32_t>(blocks, static_cast<int32_t>(free_ids_.size()));
-  for (int32_t i = 0; i < plain; ++i) {
+  if (static_cast<size_t>(blocks) > free_ids_.size()) {  // only with prefix caching: evictions needed
+    AllocateEvicting(request, blocks);
+    return;
+  }
+  if (blocks == 1) {  // the common case (a decode crossing a block boundary)
     request.block_ids.push_back(free_ids_.back());
     free_ids_.pop_back();
+    return;
   }
-  for (int32_t i = plain; i < blocks; ++i) request.block_ids.push_back(TakeBlock());
+  // The top of the free stack, most recent first (the order of successive pops).
+  request.block_ids.insert(request.block_ids.end(), free_ids_.rbegin(), free_ids_.rbegin() + blocks);
+  free_ids_.resize(free_ids_.size() - static_cast<size_t>(blocks));
+}
+
+void KvCacheManager::AllocateEvicting(Request& request, int32_t blocks) {
+  for (int32_t i = 0; i < blocks; ++i) request.block_ids.push_back(TakeBlock());  // plain free ones first
 }
 
 bool KvCacheManager::Grow(Request& request, int64_t tokens) {

@@ -161,12 +161,8 @@ bool Scheduler::Fits(const Request& r, int32_t num_tokens) const {
   return kv_.CanAllocate(blocks, rules_.respect_watermark);
 }
 
-Request* Scheduler::PeekWaiting() {
-  Request* r = policy_->PeekWaiting();
-  if (r != nullptr && TakesPrefixHit(*r)) {
-    r->num_computed_tokens = kv_.MatchPrefix(*r, r->num_tokens() - 1).blocks * kv_.block_size();
-  }
-  return r;
+void Scheduler::SetTentativeHit(Request* r) {
+  r->num_computed_tokens = kv_.MatchPrefix(*r, r->num_tokens() - 1).blocks * kv_.block_size();
 }
 
 bool Scheduler::TryAdmit(Request* r, int32_t num_tokens, double now) {

@@ -97,6 +97,7 @@ class KvCacheManager {
 
   bool Grow(Request& request, int64_t tokens);
   int32_t TakeBlock();
+  void AllocateEvicting(Request& request, int32_t blocks);
   void Release(int32_t block);
   void Register(Request& request);
   // Key of the request's block `index` (content up to its end), or false when its hashes do not cover it.

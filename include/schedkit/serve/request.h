@@ -55,8 +55,10 @@ inline constexpr double kNever = std::numeric_limits<double>::quiet_NaN();
 struct Request {
   RequestSpec spec;
   RequestState state = RequestState::kWaiting;
-  int32_t num_computed_tokens = 0;  // tokens whose KV is computed (and held, while running)
-  int32_t num_output_tokens = 0;    // tokens generated so far (kept across preemption)
+  // Tokens whose KV is computed (and held, while running). With prefix caching, a waiting request that holds
+  // no KV carries its tentative cache hit here (set when it is peeked, shared only when it is admitted).
+  int32_t num_computed_tokens = 0;
+  int32_t num_output_tokens = 0;  // tokens generated so far (kept across preemption)
   int32_t num_preemptions = 0;
   int64_t last_scheduled_iteration = -1;  // starvation counters (LTR) compare it with the current iteration
   int32_t scheduled_tokens = 0;           // tokens in the batch being built (0 = not in it)

@@ -84,7 +84,12 @@ class Scheduler {
   bool TryAdmit(Request* r, int32_t num_tokens, double now);
   // The policy's next waiting request; with prefix caching, its num_computed_tokens is set to its cache hit
   // (tentative until admission: the hit blocks are shared only when it is admitted).
-  Request* PeekWaiting();
+  Request* PeekWaiting() {
+    Request* r = policy_->PeekWaiting();
+    if (r != nullptr && TakesPrefixHit(*r)) SetTentativeHit(r);
+    return r;
+  }
+  void SetTentativeHit(Request* r);
   // Prefix caching: whether r holds no KV and may take a cache hit at admission (waiting or recomputing, with
   // content ids).
   bool TakesPrefixHit(const Request& r) const {
