@@ -22,5 +22,6 @@ std::unique_ptr<SchedulingPolicy> MakeLtrPolicy(const PolicyOptions& options);
 std::unique_ptr<SchedulingPolicy> MakeAutellixPlasPolicy(const PolicyOptions& options);
 std::unique_ptr<SchedulingPolicy> MakeAutellixAtlasPolicy(const PolicyOptions& options);
 std::unique_ptr<SchedulingPolicy> MakeSlaiPolicy(const PolicyOptions& options);
+std::unique_ptr<SchedulingPolicy> MakeMlfqPolicy(const PolicyOptions& options);
 
 }  // namespace schedkit::serve

@@ -9,9 +9,6 @@
 
 namespace schedkit::serve {
 
-// Defined in policy_autellix.cpp (declared here rather than in policies.h, outside this change's files).
-std::unique_ptr<SchedulingPolicy> MakeMlfqPolicy(const PolicyOptions& options);
-
 namespace {
 
 using Factory = std::unique_ptr<SchedulingPolicy> (*)(const PolicyOptions&);
