@@ -12,13 +12,13 @@
 //   tokens)
 //     ends before the earliest class-0 deadline minus `margin`; at most the configured budget (default 2,048)
 //     and what the model can predict; rounded down to a multiple of `tile`; never below the class-0 count.
-// Until the model has `warmup` samples and a usable fit (it needs decode-only iterations, which occur whenever
-// the prefill queue empties, and iterations with prefill), the budget is the configured one and class 0 =
-// decodes whose deadline is within 2 x the longest of the last 32 iterations + margin.
-// KV and preemption as Sarathi (whole prompt with the watermark, recompute); a waiting prompt never evicts a
-// running request. SLOs: RequestSpec::tbt_slo when set, else option tbt_slo (0.1 s).
-// Ablations: spf=false ranks prefills by arrival (FCFS); sizing=false keeps the configured budget every
-// iteration (urgency and deferral unchanged).
+// Until the model has `warmup` samples and a usable fit (it needs decode-only iterations, which occur
+// whenever the prefill queue empties, and iterations with prefill), the budget is the configured one and
+// class 0 = decodes whose deadline is within 2 x the longest of the last 32 iterations + margin. KV and
+// preemption as Sarathi (whole prompt with the watermark, recompute); a waiting prompt never evicts a running
+// request. SLOs: RequestSpec::tbt_slo when set, else option tbt_slo (0.1 s). Ablations: spf=false ranks
+// prefills by arrival (FCFS); sizing=false keeps the configured budget every iteration (urgency and deferral
+// unchanged).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -101,23 +101,19 @@ class SlaiPolicy : public RankedPolicy {
     }
   }
   void RerankRunning(std::vector<Request*>& running, const EngineView& engine) override {
+    sized_ = samples_ >= o_.warmup && model_.Usable();
+    const double fallback_horizon = engine.now + 2 * longest_recent_ + o_.margin;
     int32_t decodes = 0;
     for (Request* r : running) {
       if (r->is_decoding()) {
         ++decodes;
         r->rank_key = Deadline(*r);
+        if (!sized_) r->rank_class = r->rank_key <= fallback_horizon ? 0 : 2;
       } else {
         RankPrefill(*r);
       }
     }
-    sized_ = samples_ >= o_.warmup && model_.Usable();
-    if (!sized_) {
-      for (Request* r : running) {
-        if (r->is_decoding())
-          r->rank_class = r->rank_key - engine.now <= 2 * longest_recent_ + o_.margin ? 0 : 2;
-      }
-      return;
-    }
+    if (!sized_) return;
     // A decode is deferred only while its deadline is more than two full-budget iterations and a decode-only
     // one away: when it turns urgent, its slack still allows a full-budget iteration (deferring to the last
     // moment would force short iterations later).
