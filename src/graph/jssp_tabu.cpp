@@ -209,12 +209,17 @@ class Search {
         res_.stopped_by = "no move (optimal)";
         break;
       }
-      int pick = -1;
+      int pick = -1, ties = 0;
       long long pick_est = 0;
       for (size_t i = 0; i < moves_.size(); ++i) {
         const long long est = g_.MoveEstimate(moves_[i].mach, moves_[i].from, moves_[i].to);
-        if (pick >= 0 && est >= pick_est) continue;
+        if (pick >= 0 && est > pick_est) continue;
         if (est >= res_.best.makespan && IsTabu(moves_[i])) continue;  // aspiration: beating the best
+        if (pick >= 0 && est == pick_est) {  // equal estimates: a uniform choice among them
+          if (rng_() % ++ties != 0) continue;
+        } else {
+          ties = 1;
+        }
         pick = static_cast<int>(i);
         pick_est = est;
       }
