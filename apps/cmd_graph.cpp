@@ -105,14 +105,17 @@ void AddDagCommands(CLI::App& app) {
   sched->callback([args] { RunDagSchedule(*args); });
 }
 
+// TS/PR elite pool size used by the CLI unless --population says otherwise (0: one trajectory).
+constexpr int kDefaultPopulation = 10;
+
 struct JsspSolveArgs {
   std::string instance, rule = "fdd/mwkr", gantt, output;
   double time_limit = 0;
   long long iterations = -1;
   std::uint64_t seed = 1;
   long long lower_bound = 0;
-  int stall = 0;
-  std::string neighbourhood = "n7";
+  int stall = 0, population = kDefaultPopulation;
+  std::string neighbourhood = "n7", clock = "wall";
   bool no_tabu = false;
 };
 
@@ -144,6 +147,8 @@ void RunJsspSolve(const JsspSolveArgs& a) {
     o.seed = a.seed;
     o.lower_bound = a.lower_bound;
     o.stall_iterations = a.stall;
+    o.population = a.population;
+    o.clock = ParseTabuClock(a.clock);
     if (a.neighbourhood == "n5") {
       o.neighbourhood = TabuNeighbourhood::kN5;
     } else if (a.neighbourhood != "n7") {
@@ -152,8 +157,11 @@ void RunJsspSolve(const JsspSolveArgs& a) {
     const TabuResult r = TabuSearch(inst, start, o);
     ValidateJsspSchedule(inst, r.best);
     best = r.best;
-    fmt::print("tabu search: makespan {} after {} iterations ({} restarts) in {:.2f} s; stopped by {}\n",
-               r.best.makespan, r.iterations, r.restarts, r.seconds, r.stopped_by);
+    fmt::print(
+        "tabu search: makespan {} after {} iterations ({} restarts) in {:.2f} s wall, {:.2f} s cpu; stopped "
+        "by "
+        "{}\n",
+        r.best.makespan, r.iterations, r.restarts, r.seconds, r.cpu_seconds, r.stopped_by);
   }
   if (!a.output.empty()) {
     std::string csv = "job,operation,machine,start,finish\n";
@@ -169,10 +177,11 @@ void RunJsspSolve(const JsspSolveArgs& a) {
 }
 
 struct JsspBenchArgs {
-  std::string family, data, rules = "all", output;
+  std::string family, data, rules = "all", output, clock = "wall";
   double time_limit = 0;
   long long iterations = -1;
   std::uint64_t seed = 1;
+  int stall = 0, population = kDefaultPopulation;
 };
 
 void RunJsspBenchCmd(const JsspBenchArgs& a) {
@@ -199,6 +208,9 @@ void RunJsspBenchCmd(const JsspBenchArgs& a) {
   o.tabu_options.time_limit_s = a.time_limit > 0 ? a.time_limit : 1;
   o.tabu_options.max_iterations = a.iterations;
   o.tabu_options.seed = a.seed;
+  o.tabu_options.clock = ParseTabuClock(a.clock);
+  o.tabu_options.stall_iterations = a.stall;
+  o.tabu_options.population = a.population;
   const auto rows = RunJsspBench(o);
   const std::string table = FormatJsspBench(o, rows);
   WriteText(table, a.output);
@@ -350,7 +362,8 @@ void AddJsspCommands(CLI::App& app) {
   auto* jssp = app.add_subcommand("jssp", "Job shop (J||Cmax): dispatching rules and tabu search");
   jssp->require_subcommand(1);
   auto sa = std::make_shared<JsspSolveArgs>();
-  auto* solve = jssp->add_subcommand("solve", "Solve one instance: a rule start, then tabu search (N5)");
+  auto* solve = jssp->add_subcommand(
+      "solve", "Solve one instance: a rule start, then tabu search (N7, path relinking)");
   solve->add_option("INSTANCE", sa->instance, "instance file (standard format)")->required();
   solve->add_option("--time-limit", sa->time_limit, "tabu search time limit in seconds (> 0)")->required();
   solve->add_option("--iterations", sa->iterations, "iteration limit (deterministic for a seed)");
@@ -358,9 +371,12 @@ void AddJsspCommands(CLI::App& app) {
       ->capture_default_str();
   solve->add_option("--seed", sa->seed, "random seed")->capture_default_str();
   solve->add_option("--lower-bound", sa->lower_bound, "stop when the makespan reaches this bound");
-  solve->add_option("--stall", sa->stall,
-                    "moves without a new best before a restart from the best (0: auto)");
+  solve->add_option("--stall", sa->stall, "moves without improvement that end a tabu walk (0: auto)");
   solve->add_option("--neighbourhood", sa->neighbourhood, "n5 or n7")->capture_default_str();
+  solve->add_option("--clock", sa->clock, "clock of the time limit: wall, or cpu (this thread's CPU time)")
+      ->capture_default_str();
+  solve->add_option("--population", sa->population, "TS/PR elite pool size (0: one tabu trajectory)")
+      ->capture_default_str();
   solve->add_flag("--rule-only", sa->no_tabu, "only the dispatching rule, no tabu search");
   solve->add_option("--output,-o", sa->output, "write the schedule as CSV");
   solve->add_option("--gantt", sa->gantt, "write an SVG Gantt chart");
@@ -380,6 +396,11 @@ void AddJsspCommands(CLI::App& app) {
   bench->add_option("--time-limit", ba->time_limit, "also run tabu search with this limit per instance (s)");
   bench->add_option("--iterations", ba->iterations, "tabu iteration limit per instance");
   bench->add_option("--seed", ba->seed, "random seed")->capture_default_str();
+  bench->add_option("--clock", ba->clock, "clock of the time limit: wall, or cpu (this thread's CPU time)")
+      ->capture_default_str();
+  bench->add_option("--stall", ba->stall, "moves without improvement that end a tabu walk (0: auto)");
+  bench->add_option("--population", ba->population, "TS/PR elite pool size (0: one tabu trajectory)")
+      ->capture_default_str();
   bench->add_option("--output,-o", ba->output, "write the table here instead of stdout");
   bench->callback([ba] { RunJsspBenchCmd(*ba); });
 

@@ -1,202 +1,56 @@
 #include "schedkit/graph/jssp_tabu.h"
 
 #include <fmt/core.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <random>
 
+#include "schedkit/graph/jssp_disjunctive_graph.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::graph {
 
 namespace {
 
-// Machine orders as a disjunctive graph with heads (earliest starts) and tails (longest path after an
-// operation ends) kept up to date after each move.
-class DisjunctiveGraph {
- public:
-  DisjunctiveGraph(const JsspInstance& inst, const std::vector<std::vector<int>>& orders)
-      : inst_(inst),
-        n_(inst.num_ops()),
-        seq_(orders),
-        pos_(n_),
-        head_(n_),
-        tail_(n_),
-        order_(n_),
-        indeg_(n_) {
-    std::vector<int> seen(n_, 0);
-    for (int m = 0; m < inst.num_machines; ++m) {
-      for (size_t i = 0; i < seq_[m].size(); ++i) {
-        const int o = seq_[m][i];
-        if (o < 0 || o >= n_ || inst.machine[o] != m || seen[o]++) {
-          throw Error(
-              fmt::format("{}: machine {} order is not a permutation of its operations", inst.name, m));
-        }
-        pos_[o] = static_cast<int>(i);
-      }
-    }
-    for (int o = 0; o < n_; ++o) {
-      if (!seen[o])
-        throw Error(fmt::format("{}: operation {} is missing from the machine orders", inst.name, o));
-    }
-  }
-
-  int JobPred(int o) const { return inst_.IndexInJob(o) > 0 ? o - 1 : -1; }
-  int JobSucc(int o) const { return inst_.IndexInJob(o) + 1 < inst_.num_machines ? o + 1 : -1; }
-  int MachPred(int o) const { return pos_[o] > 0 ? seq_[inst_.machine[o]][pos_[o] - 1] : -1; }
-  int MachSucc(int o) const {
-    const auto& s = seq_[inst_.machine[o]];
-    return pos_[o] + 1 < static_cast<int>(s.size()) ? s[pos_[o] + 1] : -1;
-  }
-  long long P(int o) const { return inst_.proc[o]; }
-  long long End(int o) const { return o < 0 ? 0 : head_[o] + P(o); }
-  long long TailFrom(int o) const { return o < 0 ? 0 : tail_[o] + P(o); }
-
-  // Recomputes heads and tails; returns false if the orders have a cycle.
-  bool Evaluate() {
-    int filled = 0;
-    for (int o = 0; o < n_; ++o) {
-      indeg_[o] = (JobPred(o) >= 0) + (MachPred(o) >= 0);
-      if (indeg_[o] == 0) order_[filled++] = o;
-    }
-    for (int i = 0; i < filled; ++i) {
-      const int o = order_[i];
-      head_[o] = std::max(End(JobPred(o)), End(MachPred(o)));
-      for (int s : {JobSucc(o), MachSucc(o)}) {
-        if (s >= 0 && --indeg_[s] == 0) order_[filled++] = s;
-      }
-    }
-    if (filled != n_) return false;
-    makespan_ = 0;
-    for (int i = n_ - 1; i >= 0; --i) {
-      const int o = order_[i];
-      tail_[o] = std::max(TailFrom(JobSucc(o)), TailFrom(MachSucc(o)));
-      makespan_ = std::max(makespan_, head_[o] + P(o) + tail_[o]);
-    }
-    return true;
-  }
-  long long makespan() const { return makespan_; }
-
-  // One critical path, split into blocks of operations adjacent on a machine.
-  std::vector<std::vector<int>> CriticalBlocks() const {
-    int v = -1;
-    for (int o = 0; o < n_; ++o) {
-      if (head_[o] + P(o) == makespan_ && tail_[o] == 0) {
-        v = o;
-        break;
-      }
-    }
-    std::vector<int> path;
-    while (v >= 0) {
-      path.push_back(v);
-      const int mp = MachPred(v), jp = JobPred(v);
-      if (mp >= 0 && End(mp) == head_[v]) {
-        v = mp;
-      } else if (jp >= 0 && End(jp) == head_[v]) {
-        v = jp;
-      } else {
-        v = -1;
-      }
-    }
-    std::reverse(path.begin(), path.end());
-    std::vector<std::vector<int>> blocks;
-    for (size_t i = 0; i < path.size(); ++i) {
-      if (i > 0 && MachSucc(path[i - 1]) == path[i]) {
-        blocks.back().push_back(path[i]);
-      } else {
-        blocks.push_back({path[i]});
-      }
-    }
-    return blocks;
-  }
-
-  // Moves the operation at position `from` of machine `mach` to position `to` (the others shift).
-  // Estimate of the makespan after the move: heads and tails of the shifted segment recomputed from the
-  // unchanged job neighbours (Balas-Vazacopoulos); exact for the paths through the segment.
-  long long MoveEstimate(int mach, int from, int to) const {
-    const auto& s = seq_[mach];
-    const int lo = std::min(from, to), hi = std::max(from, to);
-    seg_.clear();
-    for (int i = lo; i <= hi; ++i) seg_.push_back(s[i]);
-    if (from < to) {
-      std::rotate(seg_.begin(), seg_.begin() + 1, seg_.end());
-    } else {
-      std::rotate(seg_.begin(), seg_.end() - 1, seg_.end());
-    }
-    const int len = static_cast<int>(seg_.size());
-    seg_head_.resize(len);
-    long long prev_end = lo > 0 ? End(s[lo - 1]) : 0;
-    for (int i = 0; i < len; ++i) {
-      seg_head_[i] = std::max(End(JobPred(seg_[i])), prev_end);
-      prev_end = seg_head_[i] + P(seg_[i]);
-    }
-    long long next_tail = hi + 1 < static_cast<int>(s.size()) ? TailFrom(s[hi + 1]) : 0;
-    long long best = 0;
-    for (int i = len - 1; i >= 0; --i) {
-      const long long q = std::max(TailFrom(JobSucc(seg_[i])), next_tail);
-      best = std::max(best, seg_head_[i] + P(seg_[i]) + q);
-      next_tail = q + P(seg_[i]);
-    }
-    return best;
-  }
-
-  void ApplyMove(int mach, int from, int to) {
-    auto& s = seq_[mach];
-    if (from < to) {
-      std::rotate(s.begin() + from, s.begin() + from + 1, s.begin() + to + 1);
-    } else {
-      std::rotate(s.begin() + to, s.begin() + from, s.begin() + from + 1);
-    }
-    for (int i = std::min(from, to); i <= std::max(from, to); ++i) pos_[s[i]] = i;
-  }
-  int Position(int o) const { return pos_[o]; }
-  int MachineOf(int o) const { return inst_.machine[o]; }
-  int At(int mach, int i) const { return seq_[mach][i]; }
-
-  const std::vector<std::vector<int>>& orders() const { return seq_; }
-  void SetOrders(const std::vector<std::vector<int>>& orders) {
-    seq_ = orders;
-    for (const auto& s : seq_) {
-      for (size_t i = 0; i < s.size(); ++i) pos_[s[i]] = static_cast<int>(i);
-    }
-  }
-  JsspSchedule Schedule() const {
-    JsspSchedule s;
-    s.start = head_;
-    s.makespan = makespan_;
-    return s;
-  }
-
- private:
-  const JsspInstance& inst_;
-  int n_;
-  std::vector<std::vector<int>> seq_;
-  std::vector<int> pos_;
-  std::vector<long long> head_, tail_;
-  std::vector<int> order_, indeg_;
-  long long makespan_ = 0;
-  mutable std::vector<int> seg_;  // scratch for MoveEstimate
-  mutable std::vector<long long> seg_head_;
-};
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 // The operation at position `from` of machine `mach` moves to position `to`.
 struct Move {
   int mach, from, to;
 };
 
+// Critical blocks of `path` as [begin, end) index ranges: maximal runs of operations adjacent on a machine.
+void SplitBlocks(const JsspGraph& g, const std::vector<int>& path, std::vector<std::pair<int, int>>& blocks) {
+  blocks.clear();
+  const int len = static_cast<int>(path.size());
+  for (int i = 0; i < len; ++i) {
+    if (i > 0 && g.MachSucc(path[i - 1]) == path[i]) {
+      blocks.back().second = i + 1;
+    } else {
+      blocks.emplace_back(i, i + 1);
+    }
+  }
+}
+
 // N5: in every critical block swap the first two and the last two operations, except the first two of
 // the first block and the last two of the last block.
-void N5Moves(const DisjunctiveGraph& g, const std::vector<std::vector<int>>& blocks,
+void N5Moves(const JsspGraph& g, const std::vector<int>& path, const std::vector<std::pair<int, int>>& blocks,
              std::vector<Move>& moves) {
   moves.clear();
   const size_t k = blocks.size();
   for (size_t i = 0; i < k; ++i) {
-    const auto& b = blocks[i];
-    if (b.size() < 2) continue;
-    const int mach = g.MachineOf(b[0]), p0 = g.Position(b[0]), pl = g.Position(b.back());
+    const auto [b, e] = blocks[i];
+    const int len = e - b;
+    if (len < 2) continue;
+    const int mach = g.MachineOf(path[b]), p0 = g.Position(path[b]), pl = g.Position(path[e - 1]);
     if (i > 0) moves.push_back({mach, p0, p0 + 1});
-    if (i + 1 < k && (b.size() > 2 || i == 0)) moves.push_back({mach, pl - 1, pl});
+    if (i + 1 < k && (len > 2 || i == 0)) moves.push_back({mach, pl - 1, pl});
   }
 }
 
@@ -204,11 +58,12 @@ void N5Moves(const DisjunctiveGraph& g, const std::vector<std::vector<int>>& blo
 // the block, and moving the first or last operation into the block, each kept only when a sufficient
 // condition guarantees no cycle: forward u past v needs tail(v) >= tail of u's job successor, backward v
 // before u needs end(u) >= end of v's job predecessor.
-void N7Moves(const DisjunctiveGraph& g, const std::vector<std::vector<int>>& blocks,
+void N7Moves(const JsspGraph& g, const std::vector<int>& path, const std::vector<std::pair<int, int>>& blocks,
              std::vector<Move>& moves) {
   moves.clear();
-  for (const auto& b : blocks) {
-    const int len = static_cast<int>(b.size());
+  for (const auto& [b0, e0] : blocks) {
+    const int* b = path.data() + b0;
+    const int len = e0 - b0;
     if (len < 2) continue;
     const int mach = g.MachineOf(b[0]), p0 = g.Position(b[0]);
     auto forward_ok = [&](int i, int j) {  // b[i] to just after b[j], i < j
@@ -233,12 +88,313 @@ void N7Moves(const DisjunctiveGraph& g, const std::vector<std::vector<int>>& blo
   }
 }
 
+using Orders = std::vector<std::vector<int>>;
+
+// Positions (machine, index) where two machine orders differ.
+int Distance(const Orders& a, const Orders& b) {
+  int d = 0;
+  for (size_t m = 0; m < a.size(); ++m) {
+    for (size_t i = 0; i < a[m].size(); ++i) d += a[m][i] != b[m][i];
+  }
+  return d;
+}
+
+class Search {
+ public:
+  Search(const JsspInstance& inst, const JsspSchedule& initial, const TabuOptions& opt)
+      : inst_(inst),
+        opt_(opt),
+        g_(inst, MachineOrders(inst, initial)),
+        n_(inst.num_ops()),
+        tabu_until_(static_cast<size_t>(n_) * n_, 0),
+        rng_(opt.seed),
+        wall0_(std::chrono::steady_clock::now()),
+        cpu0_(ThreadCpuSeconds()) {
+    if (!g_.Evaluate())
+      throw Error(fmt::format("{}: the initial schedule's machine orders have a cycle", inst.name));
+    const int base_tenure = 10 + inst.num_jobs / std::max(1, inst.num_machines);
+    tenure_ = std::uniform_int_distribution<int>(base_tenure, 2 * base_tenure);
+    stall_ = opt.stall_iterations > 0 ? opt.stall_iterations : 2000 + 10LL * n_;
+    lb_ = std::max(opt.lower_bound, inst.TrivialLowerBound());
+    res_.initial_makespan = g_.makespan();
+    res_.best = g_.Schedule();
+    best_orders_ = g_.orders();
+  }
+
+  TabuResult Run() {
+    if (opt_.population >= 2) {
+      PathRelinking();
+    } else {
+      SingleTrajectory();
+    }
+    res_.iterations = iter_;
+    res_.seconds = WallSeconds();
+    res_.cpu_seconds = ThreadCpuSeconds() - cpu0_;
+    return res_;
+  }
+
+ private:
+  double WallSeconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0_).count();
+  }
+  bool Stopped() const { return !res_.stopped_by.empty(); }
+
+  // Sets res_.stopped_by when a global stop condition holds.
+  bool CheckStop() {
+    if (res_.best.makespan <= lb_) {
+      res_.stopped_by = "lower bound reached";
+    } else if (opt_.max_iterations > 0 && iter_ >= opt_.max_iterations) {
+      res_.stopped_by = "iteration limit";
+    } else if ((iter_ & 127) == 0) {
+      if (opt_.clock == TabuClock::kCpu ? ThreadCpuSeconds() - cpu0_ >= opt_.time_limit_s
+                                        : WallSeconds() >= opt_.time_limit_s) {
+        res_.stopped_by = TabuClockName(opt_.clock) + " time limit";
+      }
+    }
+    return Stopped();
+  }
+
+  void OfferGlobal() {
+    if (g_.makespan() < res_.best.makespan) {
+      res_.best = g_.Schedule();
+      best_orders_ = g_.orders();
+    }
+  }
+
+  void Neighbours(std::vector<Move>& out) {
+    g_.CriticalPath(path_);
+    SplitBlocks(g_, path_, blocks_);
+    if (opt_.neighbourhood == TabuNeighbourhood::kN5) {
+      N5Moves(g_, path_, blocks_, out);
+    } else {
+      N7Moves(g_, path_, blocks_, out);
+    }
+  }
+
+  // A move creates "x before op" for every x it jumps over; it is tabu if one of them was destroyed recently.
+  bool IsTabu(const Move& m) const {
+    const int op = g_.At(m.mach, m.from);
+    if (m.from < m.to) {
+      for (int i = m.from + 1; i <= m.to; ++i) {
+        if (tabu_until_[static_cast<size_t>(g_.At(m.mach, i)) * n_ + op] > iter_) return true;
+      }
+    } else {
+      for (int i = m.to; i < m.from; ++i) {
+        if (tabu_until_[static_cast<size_t>(op) * n_ + g_.At(m.mach, i)] > iter_) return true;
+      }
+    }
+    return false;
+  }
+  void SetTabu(const Move& m, long long until) {  // forbid restoring the pairs the move reverses
+    const int op = g_.At(m.mach, m.from);
+    if (m.from < m.to) {
+      for (int i = m.from + 1; i <= m.to; ++i)
+        tabu_until_[static_cast<size_t>(op) * n_ + g_.At(m.mach, i)] = until;
+    } else {
+      for (int i = m.to; i < m.from; ++i)
+        tabu_until_[static_cast<size_t>(g_.At(m.mach, i)) * n_ + op] = until;
+    }
+  }
+
+  // Tabu search from the graph's current orders until stall_ moves without improving the walk's own best
+  // (kept in walk_orders_ / walk_makespan_) or a global stop.
+  void Walk() {
+    walk_makespan_ = g_.makespan();
+    walk_orders_ = g_.orders();
+    long long last_improved = iter_;
+    OfferGlobal();
+    while (!CheckStop() && iter_ - last_improved <= stall_) {
+      Neighbours(moves_);
+      if (moves_.empty()) {  // one critical block or a single job chain: the makespan is a lower bound
+        res_.stopped_by = "no move (optimal)";
+        break;
+      }
+      int pick = -1, ties = 0;
+      long long pick_est = 0;
+      for (size_t i = 0; i < moves_.size(); ++i) {
+        const long long est = g_.MoveEstimate(moves_[i].mach, moves_[i].from, moves_[i].to);
+        if (pick >= 0 && est > pick_est) continue;
+        if (est >= res_.best.makespan && IsTabu(moves_[i])) continue;  // aspiration: beating the best
+        if (pick >= 0 && est == pick_est) {  // equal estimates: a uniform choice among them
+          if (rng_() % ++ties != 0) continue;
+        } else {
+          ties = 1;
+        }
+        pick = static_cast<int>(i);
+        pick_est = est;
+      }
+      if (pick < 0) pick = static_cast<int>(rng_() % moves_.size());  // every move tabu: take one at random
+      const Move mv = moves_[pick];
+      SetTabu(mv, iter_ + tenure_(rng_));
+      g_.Move(mv.mach, mv.from, mv.to);  // N5/N7 moves cannot close a cycle; a refused move is a no-op
+      ++iter_;
+      if (g_.makespan() < walk_makespan_) {
+        walk_makespan_ = g_.makespan();
+        walk_orders_ = g_.orders();
+        last_improved = iter_;
+        OfferGlobal();
+      }
+    }
+  }
+
+  // Back to the best orders after each stalled walk, then a few random critical swaps to leave its basin.
+  void SingleTrajectory() {
+    while (true) {
+      Walk();
+      if (Stopped()) break;
+      g_.SetOrders(best_orders_);
+      const int kicks = 2 + static_cast<int>(rng_() % 4);
+      for (int k = 0; k < kicks; ++k) {
+        g_.CriticalPath(path_);
+        SplitBlocks(g_, path_, blocks_);
+        N5Moves(g_, path_, blocks_, moves_);
+        if (moves_.empty()) break;
+        const Move r = moves_[rng_() % moves_.size()];
+        g_.Move(r.mach, r.from, r.to);
+      }
+      ++res_.restarts;
+    }
+  }
+
+  // Random machine orders: the operations in the order of a random interleaving of the jobs (acyclic).
+  Orders RandomOrders() {
+    std::vector<int> seq;
+    for (int j = 0; j < inst_.num_jobs; ++j) seq.insert(seq.end(), inst_.num_machines, j);
+    std::shuffle(seq.begin(), seq.end(), rng_);
+    std::vector<int> next(inst_.num_jobs, 0);
+    Orders orders(inst_.num_machines);
+    for (int j : seq) {
+      const int o = inst_.Op(j, next[j]++);
+      orders[inst_.machine[o]].push_back(o);
+    }
+    return orders;
+  }
+
+  // Moves the graph from `from` toward `guide` by shift moves, each fixing the first position where one
+  // machine still differs (positions before it already agree), until a random share in [0.3, 0.5] of the
+  // initial distance is covered. Moves that would close a cycle are skipped.
+  void Relink(const Orders& from, const Orders& guide) {
+    g_.SetOrders(from);
+    const int d0 = Distance(from, guide);
+    const int target = d0 - static_cast<int>(d0 * std::uniform_real_distribution<double>(0.3, 0.5)(rng_));
+    std::vector<int> first_diff(inst_.num_machines, 0), open;
+    int d = d0;
+    while (d > target) {
+      open.clear();
+      for (int m = 0; m < inst_.num_machines; ++m) {
+        auto& p = first_diff[m];
+        const int len = static_cast<int>(guide[m].size());
+        while (p < len && g_.At(m, p) == guide[m][p]) ++p;
+        if (p < len) open.push_back(m);
+      }
+      if (open.empty()) break;
+      bool moved = false;
+      for (size_t tries = 0; tries < open.size() && !moved; ++tries) {
+        const int m = open[(rng_() + tries) % open.size()];
+        const int p = first_diff[m], q = g_.Position(guide[m][p]);
+        int before = 0, after = 0;
+        for (int i = p; i <= q; ++i) before += g_.At(m, i) != guide[m][i];
+        if (!g_.Move(m, q, p)) continue;
+        for (int i = p; i <= q; ++i) after += g_.At(m, i) != guide[m][i];
+        d += after - before;
+        moved = true;
+      }
+      if (!moved) break;  // every first difference closes a cycle: stop the path here
+    }
+  }
+
+  struct Elite {
+    Orders orders;
+    long long makespan;
+  };
+
+  // Pool update in the manner of TS/PR: a copy of a member is rejected; otherwise the candidate joins and
+  // the member with the worst goodness (0.6 x quality rank + 0.4 x distance-to-pool rank) leaves.
+  void UpdatePool(std::vector<Elite>& pool) {
+    for (const auto& e : pool) {
+      if (e.makespan == walk_makespan_ && Distance(e.orders, walk_orders_) == 0) return;
+    }
+    pool.push_back({walk_orders_, walk_makespan_});
+    if (static_cast<int>(pool.size()) <= opt_.population) return;
+    const int k = static_cast<int>(pool.size());
+    std::vector<int> min_dist(k, 1 << 30);
+    for (int i = 0; i < k; ++i) {
+      for (int j = i + 1; j < k; ++j) {
+        const int d = Distance(pool[i].orders, pool[j].orders);
+        min_dist[i] = std::min(min_dist[i], d);
+        min_dist[j] = std::min(min_dist[j], d);
+      }
+    }
+    // Rank 0 = best: shortest makespan, largest distance.
+    std::vector<double> score(k, 0.0);
+    for (int i = 0; i < k; ++i) {
+      int q = 0, r = 0;
+      for (int j = 0; j < k; ++j) {
+        q += pool[j].makespan < pool[i].makespan;
+        r += min_dist[j] > min_dist[i];
+      }
+      score[i] = 0.6 * q + 0.4 * r;
+    }
+    const int worst = static_cast<int>(std::max_element(score.begin(), score.end()) - score.begin());
+    pool.erase(pool.begin() + worst);
+  }
+
+  void PathRelinking() {
+    std::vector<Elite> pool;
+    const Orders initial = g_.orders();
+    for (int k = 0; k < opt_.population && !Stopped(); ++k) {
+      g_.SetOrders(k == 0 ? initial : RandomOrders());
+      Walk();
+      if (k > 0) ++res_.restarts;
+      UpdatePool(pool);
+    }
+    while (!Stopped()) {
+      if (pool.size() < 2) {  // all walks found the same solution: restart from a random one
+        g_.SetOrders(RandomOrders());
+      } else {
+        const size_t a = rng_() % pool.size();
+        size_t b = rng_() % (pool.size() - 1);
+        if (b >= a) ++b;
+        Relink(pool[a].orders, pool[b].orders);
+      }
+      Walk();
+      ++res_.restarts;
+      UpdatePool(pool);
+    }
+  }
+
+  const JsspInstance& inst_;
+  const TabuOptions& opt_;
+  JsspGraph g_;
+  int n_;
+  std::vector<long long> tabu_until_;  // (a, b): "a right before b" is tabu until this iteration
+  std::mt19937_64 rng_;
+  std::uniform_int_distribution<int> tenure_;
+  long long stall_ = 0, lb_ = 0, iter_ = 0;
+  std::chrono::steady_clock::time_point wall0_;
+  double cpu0_;
+  TabuResult res_;
+  Orders best_orders_, walk_orders_;
+  long long walk_makespan_ = 0;
+  std::vector<int> path_;
+  std::vector<std::pair<int, int>> blocks_;
+  std::vector<Move> moves_;
+};
+
 }  // namespace
+
+std::string TabuClockName(TabuClock c) { return c == TabuClock::kCpu ? "cpu" : "wall"; }
+
+TabuClock ParseTabuClock(const std::string& name) {
+  if (name == "wall") return TabuClock::kWall;
+  if (name == "cpu") return TabuClock::kCpu;
+  throw Error(fmt::format("unknown clock '{}' (valid: wall, cpu)", name));
+}
 
 JsspSchedule ScheduleFromOrders(const JsspInstance& inst, const std::vector<std::vector<int>>& orders) {
   if (static_cast<int>(orders.size()) != inst.num_machines)
     throw Error("machine orders: wrong number of machines");
-  DisjunctiveGraph g(inst, orders);
+  JsspGraph g(inst, orders);
   if (!g.Evaluate())
     throw Error(fmt::format("{}: the machine orders form a cycle with the job orders", inst.name));
   return g.Schedule();
@@ -250,120 +406,11 @@ TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, con
   if (opt.max_iterations == 0 || opt.max_iterations < -1) {
     throw Error(fmt::format("the iteration limit must be >= 1, got {}", opt.max_iterations));
   }
+  if (opt.population < 0) throw Error(fmt::format("the population must be >= 0, got {}", opt.population));
+  if (opt.stall_iterations < 0)
+    throw Error(fmt::format("the stall limit must be >= 0, got {}", opt.stall_iterations));
   ValidateJsspSchedule(inst, initial);
-  const auto t0 = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-
-  DisjunctiveGraph g(inst, MachineOrders(inst, initial));
-  g.Evaluate();
-  TabuResult res;
-  res.initial_makespan = g.makespan();
-  res.best = g.Schedule();
-  auto best_orders = g.orders();
-  const long long lb = std::max(opt.lower_bound, inst.TrivialLowerBound());
-
-  const int n = inst.num_ops();
-  std::vector<long long> tabu_until(static_cast<size_t>(n) * n, 0);  // (a, b): "a right before b" is tabu
-  std::mt19937_64 rng(opt.seed);
-  const int base_tenure = 10 + inst.num_jobs / std::max(1, inst.num_machines);
-  std::uniform_int_distribution<int> tenure(base_tenure, 2 * base_tenure);
-  const long long stall = opt.stall_iterations > 0 ? opt.stall_iterations : 2000 + 10LL * n;
-
-  std::vector<Move> moves;
-  long long iter = 0;
-  auto neighbours = [&](std::vector<Move>& out) {
-    if (opt.neighbourhood == TabuNeighbourhood::kN5) {
-      N5Moves(g, g.CriticalBlocks(), out);
-    } else {
-      N7Moves(g, g.CriticalBlocks(), out);
-    }
-  };
-  // A move creates "x before op" for every x it jumps over; it is tabu if one of them was destroyed recently.
-  auto is_tabu = [&](const Move& m) {
-    const int op = g.At(m.mach, m.from);
-    if (m.from < m.to) {
-      for (int i = m.from + 1; i <= m.to; ++i) {
-        if (tabu_until[static_cast<size_t>(g.At(m.mach, i)) * n + op] > iter) return true;
-      }
-    } else {
-      for (int i = m.to; i < m.from; ++i) {
-        if (tabu_until[static_cast<size_t>(op) * n + g.At(m.mach, i)] > iter) return true;
-      }
-    }
-    return false;
-  };
-  auto set_tabu = [&](const Move& m, long long until) {  // forbid restoring the pairs the move reverses
-    const int op = g.At(m.mach, m.from);
-    if (m.from < m.to) {
-      for (int i = m.from + 1; i <= m.to; ++i)
-        tabu_until[static_cast<size_t>(op) * n + g.At(m.mach, i)] = until;
-    } else {
-      for (int i = m.to; i < m.from; ++i) tabu_until[static_cast<size_t>(g.At(m.mach, i)) * n + op] = until;
-    }
-  };
-  long long last_best = 0;
-  while (true) {
-    if (g.makespan() < res.best.makespan) {
-      res.best = g.Schedule();
-      best_orders = g.orders();
-      last_best = iter;
-    }
-    if (res.best.makespan <= lb) {
-      res.stopped_by = "lower bound reached";
-      break;
-    }
-    if (opt.max_iterations > 0 && iter >= opt.max_iterations) {
-      res.stopped_by = "iteration limit";
-      break;
-    }
-    if ((iter & 63) == 0 && elapsed() >= opt.time_limit_s) {
-      res.stopped_by = "time limit";
-      break;
-    }
-    neighbours(moves);
-    if (moves.empty()) {  // a single critical block: the makespan equals a machine's load, so it is optimal
-      res.stopped_by = "no move (optimal)";
-      break;
-    }
-    int pick = -1;
-    long long pick_est = 0;
-    for (size_t i = 0; i < moves.size(); ++i) {
-      const long long est = g.MoveEstimate(moves[i].mach, moves[i].from, moves[i].to);
-      if (est >= res.best.makespan && is_tabu(moves[i]))
-        continue;  // aspiration: beating the best lifts the tabu
-      if (pick < 0 || est < pick_est) {
-        pick = static_cast<int>(i);
-        pick_est = est;
-      }
-    }
-    if (pick < 0) pick = static_cast<int>(rng() % moves.size());  // every move tabu: take one at random
-    const Move mv = moves[pick];
-    set_tabu(mv, iter + tenure(rng));
-    g.ApplyMove(mv.mach, mv.from, mv.to);
-    if (!g.Evaluate()) {  // cannot happen for the moves generated; undo defensively
-      g.ApplyMove(mv.mach, mv.to, mv.from);
-      g.Evaluate();
-    }
-    ++iter;
-    if (iter - last_best > stall) {
-      // Back to the best orders, then a short random walk on critical swaps to leave its basin.
-      g.SetOrders(best_orders);
-      g.Evaluate();
-      const int kicks = 2 + static_cast<int>(rng() % 4);
-      for (int k = 0; k < kicks; ++k) {
-        N5Moves(g, g.CriticalBlocks(), moves);
-        if (moves.empty()) break;
-        const Move r = moves[rng() % moves.size()];
-        g.ApplyMove(r.mach, r.from, r.to);
-        g.Evaluate();
-      }
-      last_best = iter;
-      ++res.restarts;
-    }
-  }
-  res.iterations = iter;
-  res.seconds = elapsed();
-  return res;
+  return Search(inst, initial, opt).Run();
 }
 
 }  // namespace schedkit::graph

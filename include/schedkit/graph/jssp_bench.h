@@ -28,7 +28,7 @@ struct JsspBenchRow {
   long long tabu_makespan = 0;
   std::string tabu_start_rule, tabu_stopped_by;
   long long tabu_iterations = 0;
-  double tabu_seconds = 0;
+  double tabu_seconds = 0, tabu_cpu_seconds = 0;
 };
 
 // Size class of an instance: "ta01-10" ... for ta and dmu (blocks of ten), otherwise the family.

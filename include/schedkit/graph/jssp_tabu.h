@@ -1,8 +1,11 @@
 // Tabu search for the job shop over machine orders: critical blocks of one critical path, the N7
 // neighbourhood (Zhang et al. 2007; N5 of Nowicki & Smutnicki on request), moves ranked by the
-// Balas-Vazacopoulos estimate, a random tabu tenure, aspiration by the best makespan, and a return to the
-// best solution plus a random kick when the search stalls. Deterministic for a seed when stopped by the
-// iteration limit.
+// Balas-Vazacopoulos estimate, a random tabu tenure, aspiration by the best makespan, heads and tails updated
+// incrementally (jssp_disjunctive_graph.h). Two drivers: one trajectory that returns to its best plus a
+// random kick when it stalls, or (population >= 2) tabu search with path relinking in the manner of TS/PR
+// (Peng, Lu & Cheng 2015): an elite pool of tabu-improved solutions; each round relinks two of them, improves
+// the intermediate solution by tabu search and updates the pool by quality and distance. Deterministic for a
+// seed when stopped by the iteration limit.
 #pragma once
 
 #include <cstdint>
@@ -14,27 +17,42 @@
 namespace schedkit::graph {
 
 enum class TabuNeighbourhood { kN5, kN7 };
+// Which clock the time limit reads: wall (steady) time, or the CPU time of the calling thread
+// (CLOCK_THREAD_CPUTIME_ID), which makes "60 s on one core" measurable on a loaded machine.
+enum class TabuClock { kWall, kCpu };
 
 struct TabuOptions {
   TabuNeighbourhood neighbourhood = TabuNeighbourhood::kN7;
-  double time_limit_s = 10.0;     // > 0
+  double time_limit_s = 10.0;  // > 0
+  TabuClock clock = TabuClock::kWall;
   long long max_iterations = -1;  // moves; -1 = no limit
   std::uint64_t seed = 1;
   long long lower_bound = 0;  // stop as soon as the makespan reaches it (0: the trivial bound)
-  int stall_iterations = 0;   // restart from the best after this many moves without a new best (0: auto)
+  // A tabu walk ends after this many moves without improving its own best (0: auto, see jssp_tabu.cpp).
+  int stall_iterations = 0;
+  // 0 or 1: one trajectory, restarted from the best after each stalled walk; >= 2: TS/PR with an elite pool
+  // of this size.
+  int population = 0;
 };
 
 struct TabuResult {
   JsspSchedule best;
   long long initial_makespan = 0;
   long long iterations = 0;
-  long long restarts = 0;
-  double seconds = 0.0;
-  std::string stopped_by;  // "time limit", "iteration limit", "lower bound reached", "no move (optimal)"
+  long long restarts = 0;    // walks after the first
+  double seconds = 0.0;      // wall time
+  double cpu_seconds = 0.0;  // CPU time of the calling thread
+  // "wall time limit", "cpu time limit", "iteration limit", "lower bound reached", "no move (optimal)"
+  std::string stopped_by;
 };
 
+// Name of a clock ("wall", "cpu") and its parser (throws schedkit::Error listing the valid names).
+std::string TabuClockName(TabuClock c);
+TabuClock ParseTabuClock(const std::string& name);
+
 // Improves `initial` (any valid schedule; its machine orders are the start point). Throws schedkit::Error
-// when time_limit_s <= 0 or the initial schedule is invalid.
+// when time_limit_s <= 0, the iteration limit or population is out of range, or the initial schedule is
+// invalid.
 TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, const TabuOptions& options);
 
 // Semi-active schedule (every operation as early as possible) of the given machine orders. Throws
