@@ -13,18 +13,8 @@
 namespace schedkit::graph {
 namespace {
 
+using testing::ErrorOf;
 using testing::SharedPath;
-
-// Runs `fn` and returns the schedkit::Error message ("" if nothing was thrown).
-template <typename Fn>
-std::string ErrorOf(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 Ds3Job JobFrom(const std::string& text) {
   std::istringstream in(text);

@@ -15,17 +15,8 @@
 namespace schedkit::graph {
 namespace {
 
+using testing::ErrorOf;
 using testing::SharedPath;
-
-template <typename Fn>
-std::string ErrorOf(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Heads, tails and makespan of `g` equal those of a graph built from scratch on the same orders.
 void ExpectSameAsFullRecomputation(const JsspInstance& inst, const JsspGraph& g) {

@@ -16,17 +16,8 @@
 namespace schedkit::graph {
 namespace {
 
+using testing::ErrorOf;
 using testing::SharedPath;
-
-template <typename Fn>
-std::string ErrorOf(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 JsspInstance FromText(const std::string& text) {
   std::istringstream in(text);

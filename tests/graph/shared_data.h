@@ -1,4 +1,5 @@
-// Locating ../shared data in tests: skip with a visible reason when absent, fail under CI=true.
+// Graph test helpers: ErrorOf, and locating ../shared data in tests: skip with a visible reason when absent,
+// fail under CI=true.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,10 +8,23 @@
 #include <filesystem>
 #include <string>
 
+#include "schedkit/util/error.h"
+
 namespace schedkit::graph::testing {
 
 inline std::string SharedPath(const std::string& relative) {
   return std::string(SCHEDKIT_SHARED_DIR) + "/" + relative;
+}
+
+// Runs `fn` and returns the schedkit::Error message ("" if nothing was thrown).
+template <typename Fn>
+std::string ErrorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 inline bool RunningInCi() {
