@@ -87,6 +87,7 @@ class AutellixPolicy : public RankedPolicy {
     Rank(r);
   }
   void RankRequeued(Request& r) override { Rank(r); }
+  bool NotesEveryRerank() const override { return true; }  // ranks change only in RerankRunning
   void AfterQueued(Request* r) override {
     waiting_.push(WaitEntry{r, r->queue_stamp, std::max(r->last_scheduled_iteration, r->arrival_iteration)});
   }
@@ -107,13 +108,17 @@ class AutellixPolicy : public RankedPolicy {
     }
   }
   void RerankRunning(std::vector<Request*>& running, const EngineView&) override {
-    for (Request* r : running) {
+    for (size_t j = 0; j < running.size(); ++j) {
       // Demote as service accrues. Level(v) <= rank_class while v is below the upper bound of the current
       // queue, so only a request that crossed it needs the level search (most do not, in any iteration).
+      Request* r = running[j];
       const double value = r->score + r->attained_service;
       if (r->rank_class >= p_.levels - 1 || value < upper_bound_[r->rank_class]) continue;
       const int32_t level = Level(value);
-      if (level > r->rank_class) r->rank_class = level;
+      if (level > r->rank_class) {
+        r->rank_class = level;
+        NoteReranked(j);
+      }
     }
   }
 

@@ -45,6 +45,7 @@ class LtrPolicy : public RankedPolicy {
   void RankRequeued(Request& r) override {
     if (r.promoted_runs <= 0) r.rank_class = kNormal;
   }
+  bool NotesEveryRerank() const override { return true; }  // running ranks change only in RerankRunning
   void AfterQueued(Request* r) override {
     if (threshold_ >= 0) idle_.push(IdleEntry{r, r->queue_stamp, IdleSince(*r)});
   }
@@ -67,12 +68,15 @@ class LtrPolicy : public RankedPolicy {
   // Running requests: promotion when idle long enough, demotion when the promoted runs are used up.
   void RerankRunning(std::vector<Request*>& running, const EngineView& engine) override {
     if (threshold_ < 0) return;
-    for (Request* r : running) {
+    for (size_t j = 0; j < running.size(); ++j) {
+      Request* r = running[j];
+      const int32_t was = r->rank_class;
       if (engine.iteration - 1 - IdleSince(*r) >= threshold_) {
         Promote(*r);
       } else if (r->rank_class == kPromoted && r->promoted_runs <= 0) {
         r->rank_class = kNormal;
       }
+      if (r->rank_class != was) NoteReranked(j);
     }
   }
 

@@ -44,8 +44,15 @@ class RankedPolicy : public SchedulingPolicy {
   virtual void RankArrival(Request& r, const EngineView& engine) = 0;
   // Rank of a preempted request going back to the queue (default: unchanged).
   virtual void RankRequeued(Request& /*r*/) {}
-  // Updates the ranks of running requests before they are sorted (keys that change while running).
+  // Updates the ranks of running requests before they are sorted (keys that change while running). A policy
+  // that calls NoteReranked(j) for every running[j] whose rank it changed (in increasing j) lets the re-sort
+  // take those out up front instead of discovering them; one that does not is still sorted correctly.
   virtual void RerankRunning(std::vector<Request*>& /*running*/, const EngineView& /*engine*/) {}
+  void NoteReranked(size_t index) { reranked_.push_back(index); }
+  // True when RerankRunning notes every rank change of a running request and nothing else changes one: the
+  // rest of the list is then still in order and the re-sort moves the noted ones without comparing the
+  // others.
+  virtual bool NotesEveryRerank() const { return false; }
   // Runs at the start of each iteration before the running list is sorted (e.g. starvation promotion of
   // waiting requests through Rerank).
   virtual void BeforeIteration(const EngineView& /*engine*/) {}
@@ -75,11 +82,14 @@ class RankedPolicy : public SchedulingPolicy {
     return a.seq > b.seq;
   }
   void Push(Request* r);
+  // Sorts displaced_ and merges it with the sorted kept_ into running (same total size).
+  void InsertDisplaced(std::vector<Request*>& running);
 
   std::string name_;
   BatchingRules rules_;
   std::vector<Entry> heap_;
   std::vector<Request*> kept_, displaced_, kept_back_, displaced_back_;  // OrderRunning's buffers
+  std::vector<size_t> reranked_;  // indices noted by RerankRunning in this iteration
   uint64_t next_stamp_ = 0;
   size_t num_waiting_ = 0;
 };

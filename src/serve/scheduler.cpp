@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cassert>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -353,6 +354,36 @@ void Scheduler::BuildStaticBatch(double now) {
   }
 }
 
+size_t Scheduler::RankedRunEnd(size_t i, const Request& w) {
+  // The first j > i with ShouldPreemptFor(w, running_[j]), or running_.size(): running_ is in rank order, so
+  // the predicate is false then true along it (kRanked's contract). Galloping, then binary search: O(log d).
+  size_t lo = i;  // predicate false at lo
+  size_t step = 1;
+  size_t hi = running_.size();
+  while (lo + step < running_.size()) {
+    if (policy_->ShouldPreemptFor(w, *running_[lo + step])) {
+      hi = lo + step;
+      break;
+    }
+    lo += step;
+    step *= 2;
+  }
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (policy_->ShouldPreemptFor(w, *running_[mid])) {
+      hi = mid;
+    } else {
+      lo = mid;
+    }
+  }
+#ifndef NDEBUG
+  for (size_t j = i; j < running_.size(); ++j) {  // the contract, checked in the sanitizer build
+    assert(policy_->ShouldPreemptFor(w, *running_[j]) == (j >= hi));
+  }
+#endif
+  return hi;
+}
+
 void Scheduler::BuildRanked(double now) {
   bool preempted = false;
   int32_t used = 0;
@@ -370,15 +401,31 @@ void Scheduler::BuildRanked(double now) {
     }
     Request* r = i < running_.size() ? running_[i] : nullptr;
     if (w == nullptr && r == nullptr) break;
-    const int32_t left = budget_ - used;
     if (r != nullptr && (w == nullptr || !policy_->ShouldPreemptFor(*w, *r))) {
-      const int32_t n = std::min(r->num_uncomputed_tokens(), left);
-      if (!GrowOrPreempt(&i, n, &preempted)) break;  // r itself was the victim: strict order stops here
-      AddToBatch(r, n, false);
-      used += n;
-      ++i;
+      // The running requests ranked before w form a run from i: schedule the run without comparing each one
+      // with w. A preemption requeues a victim, which may change the head: back to the outer loop then.
+      const size_t end = w == nullptr ? running_.size() : RankedRunEnd(i, *w);
+      const size_t preempted_before = out_.preempted.size();
+      bool self_preempted = false;
+      while (i < end && used < budget_ && out_.preempted.size() == preempted_before) {
+        r = running_[i];
+        if (r->scheduled_tokens > 0) {
+          ++i;
+          continue;
+        }
+        const int32_t n = std::min(r->num_uncomputed_tokens(), budget_ - used);
+        if (!GrowOrPreempt(&i, n, &preempted)) {
+          self_preempted = true;
+          break;
+        }
+        AddToBatch(r, n, false);
+        used += n;
+        ++i;
+      }
+      if (self_preempted) break;  // r itself was the victim: strict order stops here
       continue;
     }
+    const int32_t left = budget_ - used;
     // The waiting request ranks next. One preempted in this iteration does not come straight back.
     if (std::find(out_.preempted.begin(), out_.preempted.end(), w) != out_.preempted.end()) {
       admission_closed = true;

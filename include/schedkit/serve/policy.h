@@ -26,7 +26,8 @@ struct BatchingRules {
     // Ranked policies (LTR, SJF, Autellix, SLAI): running (sorted by OrderRunning, best first) and waiting
     // requests (PeekWaiting, best first) merged into one order under one token budget; a waiting request goes
     // before a running one when ShouldPreemptFor(waiting, running). Admission is strict (none past the first
-    // waiting request that does not fit); running requests ranked below it still run.
+    // waiting request that does not fit); running requests ranked below it still run. Contract: after
+    // OrderRunning, ShouldPreemptFor(w, running[j]) is false then true along the running list for any w.
     kRanked,
   };
   enum class Reservation {

@@ -111,6 +111,7 @@ class Scheduler {
   void BuildHybridWholePrompt(double now);
   void BuildStaticBatch(double now);
   void BuildRanked(double now);
+  size_t RankedRunEnd(size_t i, const Request& w);
   void ScheduleAllDecodes();
   int32_t AdmitChunked(int32_t used, double now);
 
