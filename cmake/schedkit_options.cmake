@@ -25,6 +25,7 @@ function(schedkit_tests name)
   file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
   add_executable(${name}_tests ${sources})
   target_link_libraries(${name}_tests PRIVATE ${ARG_DEPS} GTest::gtest_main schedkit_options)
+  target_include_directories(${name}_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # tests/common/*.h
   # GoogleTest's header is in every test file: compile it once per binary.
   target_precompile_headers(${name}_tests PRIVATE <gtest/gtest.h>)
   target_compile_definitions(${name}_tests PRIVATE SCHEDKIT_SHARED_DIR="${SCHEDKIT_SHARED_DIR}"

@@ -4,20 +4,14 @@
 #include <cmath>
 #include <limits>
 
+#include "common/error_of.h"
 #include "schedkit/diffusion/scheduler.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::diffusion {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using schedkit::testing::ErrorOf;
 
 TEST(DiffusionErrorPaths, UnknownSchedulerListsValidNames) {
   const std::string m = ErrorOf([] { MakeScheduler("dpm++2m"); });

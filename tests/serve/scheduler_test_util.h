@@ -5,20 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "common/error_of.h"
 #include "schedkit/serve/scheduler.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::serve::testing {
 
-// The message of the schedkit::Error that `f` throws ("" when it throws none).
-inline std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using schedkit::testing::ErrorOf;
 
 inline RequestSpec Spec(RequestId id, double arrival, int32_t prompt, int32_t output,
                         ClientId client = kNoClient) {

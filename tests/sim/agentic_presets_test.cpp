@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "common/error_of.h"
 #include "schedkit/sim/programs.h"
 #include "schedkit/sim/simulator.h"
 #include "schedkit/sim/workload.h"
@@ -19,14 +20,7 @@ namespace {
 
 using serve::RequestSpec;
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using schedkit::testing::ErrorOf;
 
 TEST(AgenticPresets, ChatbotTurnsCarryThePreviousTurnsAsPrefix) {
   ProgramOptions o;
