@@ -17,6 +17,7 @@ function(schedkit_module name)
   add_library(schedkit_${name} STATIC ${sources})
   target_include_directories(schedkit_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
   target_link_libraries(schedkit_${name} PUBLIC schedkit_options ${ARG_DEPS})
+  set_target_properties(schedkit_${name} PROPERTIES UNITY_BUILD ${SCHEDKIT_UNITY} UNITY_BUILD_BATCH_SIZE 8)
 endfunction()
 
 # schedkit_tests(NAME [DEPS ...]): one GoogleTest binary NAME_tests from every .cpp in tests/NAME.

@@ -14,6 +14,9 @@
 
 namespace schedkit::train::detail {
 
+// A step count as double: the Python references compute schedules in floating point.
+inline double D(int64_t v) { return static_cast<double>(v); }
+
 // Throws schedkit::Error("<where>: <message>") unless ok.
 [[noreturn]] inline void Fail(std::string_view where, const std::string& message) {
   throw Error(fmt::format("{}: {}", where, message));

@@ -13,7 +13,7 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 
-double D(int64_t v) { return static_cast<double>(v); }
+using detail::D;
 
 // Shared argument checks: step counts non-negative, warmup not longer than training.
 void CheckSteps(std::string_view where, int64_t warmup, std::optional<int64_t> total) {

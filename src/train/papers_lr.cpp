@@ -9,7 +9,7 @@
 namespace schedkit::train::papers {
 namespace {
 
-double D(int64_t v) { return static_cast<double>(v); }
+using detail::D;
 
 struct Boundaries {
   int64_t warmup, constant, decay;
