@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <random>
 
 #include "schedkit/graph/jssp_disjunctive_graph.h"
@@ -113,7 +114,9 @@ class Search {
     if (!g_.Evaluate())
       throw Error(fmt::format("{}: the initial schedule's machine orders have a cycle", inst.name));
     const int base_tenure = 10 + inst.num_jobs / std::max(1, inst.num_machines);
-    tenure_ = std::uniform_int_distribution<int>(base_tenure, 2 * base_tenure);
+    const int lo = std::max(1, static_cast<int>(std::lround(opt.tenure_min_factor * base_tenure)));
+    const int hi = std::max(lo, static_cast<int>(std::lround(opt.tenure_max_factor * base_tenure)));
+    tenure_ = std::uniform_int_distribution<int>(lo, hi);
     stall_ = opt.stall_iterations > 0 ? opt.stall_iterations : 2000 + 10LL * n_;
     lb_ = std::max(opt.lower_bound, inst.TrivialLowerBound());
     res_.initial_makespan = g_.makespan();
@@ -407,6 +410,10 @@ TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, con
     throw Error(fmt::format("the iteration limit must be >= 1, got {}", opt.max_iterations));
   }
   if (opt.population < 0) throw Error(fmt::format("the population must be >= 0, got {}", opt.population));
+  if (!(opt.tenure_min_factor > 0) || !(opt.tenure_max_factor >= opt.tenure_min_factor)) {
+    throw Error(fmt::format("the tenure factors must satisfy 0 < min <= max, got {} and {}",
+                            opt.tenure_min_factor, opt.tenure_max_factor));
+  }
   if (opt.stall_iterations < 0)
     throw Error(fmt::format("the stall limit must be >= 0, got {}", opt.stall_iterations));
   ValidateJsspSchedule(inst, initial);

@@ -119,6 +119,19 @@ TEST(GraphJsspTabu, RejectsABadPopulationOrStall) {
   EXPECT_EQ(ErrorOf([&] { TabuSearch(inst, s, o); }), "the time limit must be > 0 s, got -0.5");
 }
 
+TEST(GraphJsspTabu, RejectsBadTenureFactors) {
+  const JsspInstance inst = RandomJsspInstance(3, 3, 2);
+  const JsspSchedule s = ScheduleByRule(inst, DispatchRule::kLpt);
+  TabuOptions o;
+  o.tenure_min_factor = 0;
+  EXPECT_EQ(ErrorOf([&] { TabuSearch(inst, s, o); }),
+            "the tenure factors must satisfy 0 < min <= max, got 0 and 1");
+  o.tenure_min_factor = 1.5;
+  o.tenure_max_factor = 1.2;
+  EXPECT_EQ(ErrorOf([&] { TabuSearch(inst, s, o); }),
+            "the tenure factors must satisfy 0 < min <= max, got 1.5 and 1.2");
+}
+
 TEST(GraphJsspPathRelinking, DeterministicForASeedAndValid) {
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
     const JsspInstance inst = RandomJsspInstance(8 + static_cast<int>(seed), 5, seed);

@@ -33,6 +33,11 @@ struct TabuOptions {
   // 0 or 1: one trajectory, restarted from the best after each stalled walk; >= 2: TS/PR with an elite pool
   // of this size.
   int population = 0;
+  // Tabu tenure: drawn per move uniformly from [min_factor x L, max_factor x L], L = 10 + n/m (Zhang et al.
+  // 2007's base length). The tabu attribute is every machine pair a move reverses, which forbids more than a
+  // single-arc tabu list, hence the short default (measured on ta01-20, docs/graph.md). 0 < min <= max.
+  double tenure_min_factor = 0.6;
+  double tenure_max_factor = 1.0;
 };
 
 struct TabuResult {
@@ -51,8 +56,8 @@ std::string TabuClockName(TabuClock c);
 TabuClock ParseTabuClock(const std::string& name);
 
 // Improves `initial` (any valid schedule; its machine orders are the start point). Throws schedkit::Error
-// when time_limit_s <= 0, the iteration limit or population is out of range, or the initial schedule is
-// invalid.
+// when time_limit_s <= 0, the iteration limit, population or tenure factors are out of range, or the initial
+// schedule is invalid.
 TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, const TabuOptions& options);
 
 // Semi-active schedule (every operation as early as possible) of the given machine orders. Throws
