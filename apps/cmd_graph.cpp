@@ -115,7 +115,8 @@ struct JsspSolveArgs {
   std::uint64_t seed = 1;
   long long lower_bound = 0;
   int stall = 0, population = kDefaultPopulation;
-  std::string neighbourhood = "n7", clock = "wall";
+  double tenure_min = TabuOptions{}.tenure_min_factor, tenure_max = TabuOptions{}.tenure_max_factor;
+  std::string neighbourhood = "n7", clock = "wall", tabu = "arc";
   bool no_tabu = false;
 };
 
@@ -148,6 +149,9 @@ void RunJsspSolve(const JsspSolveArgs& a) {
     o.lower_bound = a.lower_bound;
     o.stall_iterations = a.stall;
     o.population = a.population;
+    o.tenure_min_factor = a.tenure_min;
+    o.tenure_max_factor = a.tenure_max;
+    o.attribute = ParseTabuAttribute(a.tabu);
     o.clock = ParseTabuClock(a.clock);
     if (a.neighbourhood == "n5") {
       o.neighbourhood = TabuNeighbourhood::kN5;
@@ -182,6 +186,8 @@ struct JsspBenchArgs {
   long long iterations = -1;
   std::uint64_t seed = 1;
   int stall = 0, population = kDefaultPopulation;
+  double tenure_min = TabuOptions{}.tenure_min_factor, tenure_max = TabuOptions{}.tenure_max_factor;
+  std::string tabu = "arc";
 };
 
 void RunJsspBenchCmd(const JsspBenchArgs& a) {
@@ -211,6 +217,9 @@ void RunJsspBenchCmd(const JsspBenchArgs& a) {
   o.tabu_options.clock = ParseTabuClock(a.clock);
   o.tabu_options.stall_iterations = a.stall;
   o.tabu_options.population = a.population;
+  o.tabu_options.tenure_min_factor = a.tenure_min;
+  o.tabu_options.tenure_max_factor = a.tenure_max;
+  o.tabu_options.attribute = ParseTabuAttribute(a.tabu);
   const auto rows = RunJsspBench(o);
   const std::string table = FormatJsspBench(o, rows);
   WriteText(table, a.output);
@@ -377,6 +386,12 @@ void AddJsspCommands(CLI::App& app) {
       ->capture_default_str();
   solve->add_option("--population", sa->population, "TS/PR elite pool size (0: one tabu trajectory)")
       ->capture_default_str();
+  solve->add_option("--tenure-min", sa->tenure_min, "tabu tenure lower factor x (10 + n/m)")
+      ->capture_default_str();
+  solve->add_option("--tenure-max", sa->tenure_max, "tabu tenure upper factor x (10 + n/m)")
+      ->capture_default_str();
+  solve->add_option("--tabu", sa->tabu, "what a move makes tabu: arc (the adjacent pair) or pairs (all)")
+      ->capture_default_str();
   solve->add_flag("--rule-only", sa->no_tabu, "only the dispatching rule, no tabu search");
   solve->add_option("--output,-o", sa->output, "write the schedule as CSV");
   solve->add_option("--gantt", sa->gantt, "write an SVG Gantt chart");
@@ -400,6 +415,12 @@ void AddJsspCommands(CLI::App& app) {
       ->capture_default_str();
   bench->add_option("--stall", ba->stall, "moves without improvement that end a tabu walk (0: auto)");
   bench->add_option("--population", ba->population, "TS/PR elite pool size (0: one tabu trajectory)")
+      ->capture_default_str();
+  bench->add_option("--tenure-min", ba->tenure_min, "tabu tenure lower factor x (10 + n/m)")
+      ->capture_default_str();
+  bench->add_option("--tenure-max", ba->tenure_max, "tabu tenure upper factor x (10 + n/m)")
+      ->capture_default_str();
+  bench->add_option("--tabu", ba->tabu, "what a move makes tabu: arc (the adjacent pair) or pairs (all)")
       ->capture_default_str();
   bench->add_option("--output,-o", ba->output, "write the table here instead of stdout");
   bench->callback([ba] { RunJsspBenchCmd(*ba); });

@@ -113,7 +113,9 @@ class Search {
     if (!g_.Evaluate())
       throw Error(fmt::format("{}: the initial schedule's machine orders have a cycle", inst.name));
     const int base_tenure = 10 + inst.num_jobs / std::max(1, inst.num_machines);
-    tenure_ = std::uniform_int_distribution<int>(base_tenure, 2 * base_tenure);
+    const int lo = std::max(1, static_cast<int>(opt.tenure_min_factor * base_tenure));
+    const int hi = std::max(lo, static_cast<int>(opt.tenure_max_factor * base_tenure));
+    tenure_ = std::uniform_int_distribution<int>(lo, hi);
     stall_ = opt.stall_iterations > 0 ? opt.stall_iterations : 2000 + 10LL * n_;
     lb_ = std::max(opt.lower_bound, inst.TrivialLowerBound());
     res_.initial_makespan = g_.makespan();
@@ -171,7 +173,7 @@ class Search {
     }
   }
 
-  // A move creates "x before op" for every x it jumps over; it is tabu if one of them was destroyed recently.
+  // A move creates "x before op" for every x it jumps over; it is tabu if one of those pairs is forbidden.
   bool IsTabu(const Move& m) const {
     const int op = g_.At(m.mach, m.from);
     if (m.from < m.to) {
@@ -185,13 +187,18 @@ class Search {
     }
     return false;
   }
-  void SetTabu(const Move& m, long long until) {  // forbid restoring the pairs the move reverses
+  // Forbids restoring what the move reverses: the pair that was adjacent (kArc) or every jumped pair
+  // (kPairs).
+  void SetTabu(const Move& m, long long until) {
     const int op = g_.At(m.mach, m.from);
-    if (m.from < m.to) {
-      for (int i = m.from + 1; i <= m.to; ++i)
+    const bool all = opt_.attribute == TabuAttribute::kPairs;
+    if (m.from < m.to) {  // op was before the operations at from+1..to; from+1 was its machine successor
+      const int last = all ? m.to : m.from + 1;
+      for (int i = m.from + 1; i <= last; ++i)
         tabu_until_[static_cast<size_t>(op) * n_ + g_.At(m.mach, i)] = until;
-    } else {
-      for (int i = m.to; i < m.from; ++i)
+    } else {  // op was after the operations at to..from-1; from-1 was its machine predecessor
+      const int first = all ? m.to : m.from - 1;
+      for (int i = first; i < m.from; ++i)
         tabu_until_[static_cast<size_t>(g_.At(m.mach, i)) * n_ + op] = until;
     }
   }
@@ -391,6 +398,14 @@ TabuClock ParseTabuClock(const std::string& name) {
   throw Error(fmt::format("unknown clock '{}' (valid: wall, cpu)", name));
 }
 
+std::string TabuAttributeName(TabuAttribute a) { return a == TabuAttribute::kPairs ? "pairs" : "arc"; }
+
+TabuAttribute ParseTabuAttribute(const std::string& name) {
+  if (name == "arc") return TabuAttribute::kArc;
+  if (name == "pairs") return TabuAttribute::kPairs;
+  throw Error(fmt::format("unknown tabu attribute '{}' (valid: arc, pairs)", name));
+}
+
 JsspSchedule ScheduleFromOrders(const JsspInstance& inst, const std::vector<std::vector<int>>& orders) {
   if (static_cast<int>(orders.size()) != inst.num_machines)
     throw Error("machine orders: wrong number of machines");
@@ -407,6 +422,10 @@ TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, con
     throw Error(fmt::format("the iteration limit must be >= 1, got {}", opt.max_iterations));
   }
   if (opt.population < 0) throw Error(fmt::format("the population must be >= 0, got {}", opt.population));
+  if (!(opt.tenure_min_factor > 0) || !(opt.tenure_max_factor >= opt.tenure_min_factor)) {
+    throw Error(fmt::format("the tenure factors must satisfy 0 < min <= max, got {} and {}",
+                            opt.tenure_min_factor, opt.tenure_max_factor));
+  }
   if (opt.stall_iterations < 0)
     throw Error(fmt::format("the stall limit must be >= 0, got {}", opt.stall_iterations));
   ValidateJsspSchedule(inst, initial);

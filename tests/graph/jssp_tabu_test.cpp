@@ -119,6 +119,19 @@ TEST(GraphJsspTabu, RejectsABadPopulationOrStall) {
   EXPECT_EQ(ErrorOf([&] { TabuSearch(inst, s, o); }), "the time limit must be > 0 s, got -0.5");
 }
 
+TEST(GraphJsspTabu, RejectsBadTenureFactors) {
+  const JsspInstance inst = RandomJsspInstance(3, 3, 2);
+  const JsspSchedule s = ScheduleByRule(inst, DispatchRule::kLpt);
+  TabuOptions o;
+  o.tenure_min_factor = 0;
+  EXPECT_EQ(ErrorOf([&] { TabuSearch(inst, s, o); }),
+            "the tenure factors must satisfy 0 < min <= max, got 0 and 1");
+  o.tenure_min_factor = 1.5;
+  o.tenure_max_factor = 1.2;
+  EXPECT_EQ(ErrorOf([&] { TabuSearch(inst, s, o); }),
+            "the tenure factors must satisfy 0 < min <= max, got 1.5 and 1.2");
+}
+
 TEST(GraphJsspPathRelinking, DeterministicForASeedAndValid) {
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
     const JsspInstance inst = RandomJsspInstance(8 + static_cast<int>(seed), 5, seed);
@@ -143,6 +156,38 @@ TEST(GraphJsspPathRelinking, DeterministicForASeedAndValid) {
   }
 }
 
+TEST(GraphJsspTabu, AttributeNamesRoundTrip) {
+  for (TabuAttribute a : {TabuAttribute::kArc, TabuAttribute::kPairs}) {
+    EXPECT_EQ(ParseTabuAttribute(TabuAttributeName(a)), a);
+  }
+  EXPECT_EQ(ErrorOf([] { ParseTabuAttribute("arcs"); }), "unknown tabu attribute 'arcs' (valid: arc, pairs)");
+}
+
+// The two tabu attributes are two different searches, each deterministic for a seed.
+TEST(GraphJsspTabu, AttributesAreDeterministicAndDiffer) {
+  int differ = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    const JsspInstance inst = RandomJsspInstance(10, 6, seed);
+    const JsspSchedule start = ScheduleByRule(inst, DispatchRule::kMwkr);
+    TabuOptions o;
+    o.population = 0;  // one trajectory: the attribute alone decides the path
+    o.max_iterations = 3000;
+    o.seed = seed;
+    o.attribute = TabuAttribute::kArc;
+    const TabuResult arc = TabuSearch(inst, start, o);
+    EXPECT_EQ(TabuSearch(inst, start, o).best.start, arc.best.start);
+    o.attribute = TabuAttribute::kPairs;
+    const TabuResult pairs = TabuSearch(inst, start, o);
+    EXPECT_EQ(TabuSearch(inst, start, o).best.start, pairs.best.start);
+    for (const auto* r : {&arc, &pairs}) {
+      EXPECT_TRUE(FindJsspViolations(inst, r->best).empty());
+      EXPECT_LE(r->best.makespan, start.makespan);
+    }
+    differ += arc.best.start != pairs.best.start || arc.restarts != pairs.restarts;
+  }
+  EXPECT_GT(differ, 0);
+}
+
 TEST(GraphJsspPathRelinking, ReachesKnownOptimaFast) {
   const std::string dir = SharedPath("data/jssp/instances/");
   SCHEDKIT_REQUIRE_SHARED(dir + "ft06.txt");
@@ -151,16 +196,19 @@ TEST(GraphJsspPathRelinking, ReachesKnownOptimaFast) {
     long long optimum;
   } cases[] = {{"ft06", 55}, {"la16", 945}};
   for (const auto& c : cases) {
-    const JsspInstance inst = ReadJsspInstance(dir + c.name + ".txt");
-    TabuOptions o;
-    o.population = 10;
-    o.max_iterations = 300000;
-    o.time_limit_s = 60;
-    o.lower_bound = c.optimum;
-    const TabuResult r = TabuSearch(inst, ScheduleByRule(inst, DispatchRule::kFddMwkr), o);
-    EXPECT_EQ(r.best.makespan, c.optimum) << c.name;
-    EXPECT_EQ(r.stopped_by, "lower bound reached") << c.name;
-    EXPECT_TRUE(FindJsspViolations(inst, r.best).empty()) << c.name;
+    for (TabuAttribute attr : {TabuAttribute::kArc, TabuAttribute::kPairs}) {
+      const JsspInstance inst = ReadJsspInstance(dir + c.name + ".txt");
+      TabuOptions o;
+      o.attribute = attr;
+      o.population = 10;
+      o.max_iterations = 300000;
+      o.time_limit_s = 60;
+      o.lower_bound = c.optimum;
+      const TabuResult r = TabuSearch(inst, ScheduleByRule(inst, DispatchRule::kFddMwkr), o);
+      EXPECT_EQ(r.best.makespan, c.optimum) << c.name;
+      EXPECT_EQ(r.stopped_by, "lower bound reached") << c.name;
+      EXPECT_TRUE(FindJsspViolations(inst, r.best).empty()) << c.name;
+    }
   }
 }
 

@@ -17,6 +17,12 @@
 namespace schedkit::graph {
 
 enum class TabuNeighbourhood { kN5, kN7 };
+// What a move makes tabu. A move takes an operation u past the operations x1..xk of its machine and so
+// reverses the k pairs (u, xi). kArc: only the pair that was adjacent before the move (u and the first
+// operation it jumps; the single arc of TSAB's tabu list), so the move that puts u back next to it is
+// forbidden. kPairs: all k pairs, which also forbids every move restoring any of them. A candidate move is
+// tabu when it would restore a forbidden pair.
+enum class TabuAttribute { kArc, kPairs };
 // Which clock the time limit reads: wall (steady) time, or the CPU time of the calling thread
 // (CLOCK_THREAD_CPUTIME_ID), which makes "60 s on one core" measurable on a loaded machine.
 enum class TabuClock { kWall, kCpu };
@@ -33,6 +39,12 @@ struct TabuOptions {
   // 0 or 1: one trajectory, restarted from the best after each stalled walk; >= 2: TS/PR with an elite pool
   // of this size.
   int population = 0;
+  TabuAttribute attribute = TabuAttribute::kArc;
+  // Tabu tenure: drawn per move uniformly from [min_factor x L, max_factor x L], L = 10 + n/m (Zhang et al.
+  // 2007's base length), each bound rounded down; the defaults are measured on ta01-20 (docs/graph.md).
+  // 0 < min <= max.
+  double tenure_min_factor = 0.6;
+  double tenure_max_factor = 1.0;
 };
 
 struct TabuResult {
@@ -49,10 +61,13 @@ struct TabuResult {
 // Name of a clock ("wall", "cpu") and its parser (throws schedkit::Error listing the valid names).
 std::string TabuClockName(TabuClock c);
 TabuClock ParseTabuClock(const std::string& name);
+// Name of a tabu attribute ("arc", "pairs") and its parser (throws schedkit::Error listing the valid names).
+std::string TabuAttributeName(TabuAttribute a);
+TabuAttribute ParseTabuAttribute(const std::string& name);
 
 // Improves `initial` (any valid schedule; its machine orders are the start point). Throws schedkit::Error
-// when time_limit_s <= 0, the iteration limit or population is out of range, or the initial schedule is
-// invalid.
+// when time_limit_s <= 0, the iteration limit, population or tenure factors are out of range, or the initial
+// schedule is invalid.
 TabuResult TabuSearch(const JsspInstance& inst, const JsspSchedule& initial, const TabuOptions& options);
 
 // Semi-active schedule (every operation as early as possible) of the given machine orders. Throws
