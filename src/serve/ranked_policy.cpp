@@ -4,6 +4,12 @@
 #include <cassert>
 
 namespace schedkit::serve {
+namespace {
+
+// A lambda, not a function, so that std::sort and the binary searches inline the comparison.
+constexpr auto kRanksBefore = [](const Request* a, const Request* b) { return RanksBefore(*a, *b); };
+
+}  // namespace
 
 BatchingRules RankedRules(BatchingRules::Preemption preemption) {
   BatchingRules rules;
@@ -58,7 +64,7 @@ void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView
   BeforeIteration(engine);
   reranked_.clear();
   RerankRunning(running, engine);
-  auto before = [](const Request* a, const Request* b) { return RanksBefore(*a, *b); };
+  constexpr auto before = kRanksBefore;
   // The list was sorted at the end of the last iteration and only a few requests change rank between
   // iterations (a promotion, a demotion, a level crossing): keep the longest run of the list that a greedy
   // pass finds in order -- forward (keeps the list when an element moved up) or backward (when one moved
@@ -115,7 +121,7 @@ void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView
 }
 
 void RankedPolicy::InsertDisplaced(std::vector<Request*>& running) {
-  auto before = [](const Request* a, const Request* b) { return RanksBefore(*a, *b); };
+  constexpr auto before = kRanksBefore;
   std::sort(displaced_.begin(), displaced_.end(), before);
   // Binary search and block copies: k log n comparisons instead of a merge's n.
   auto out = running.begin();

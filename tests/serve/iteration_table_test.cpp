@@ -14,14 +14,7 @@ Scheduler Make(const std::string& policy, SchedulerConfig c, PolicyOptions o = {
   return Scheduler(c, MakePolicy(policy, o));
 }
 
-SchedulerConfig Roomy() {
-  SchedulerConfig c;
-  c.num_kv_blocks = 1000;
-  c.block_size = 16;
-  c.watermark_fraction = 0.0;
-  c.max_model_len = 4096;
-  return c;
-}
+using testing::Roomy;
 
 TEST(IterationTable, SarathiDecodesFirstThenChunksThenNewPrompts) {
   SchedulerConfig c = Roomy();

@@ -115,11 +115,7 @@ TEST(PrefixCache, FreedCachedBlocksAreEvictedLeastRecentlyFreedTailFirstAfterPla
 }
 
 SchedulerConfig Roomy(SchedulerConfig::PrefixCaching pc) {
-  SchedulerConfig c;
-  c.num_kv_blocks = 1000;
-  c.block_size = 16;
-  c.watermark_fraction = 0.0;
-  c.max_model_len = 4096;
+  SchedulerConfig c = testing::Roomy();
   c.prefix_caching = pc;
   return c;
 }

@@ -19,16 +19,7 @@ RequestSpec Call(RequestId id, double arrival, int32_t prompt, int32_t output, P
   return s;
 }
 
-SchedulerConfig Roomy(int32_t budget, int32_t max_seqs) {
-  SchedulerConfig c;
-  c.num_kv_blocks = 1000;
-  c.block_size = 16;
-  c.watermark_fraction = 0.0;
-  c.max_model_len = 4096;
-  c.token_budget = budget;
-  c.max_num_seqs = max_seqs;
-  return c;
-}
+using testing::Roomy;
 
 // Queues: level 0 below 2 iterations of service, level 1 below 4, level 2 beyond.
 const PolicyOptions kSmallQueues = {

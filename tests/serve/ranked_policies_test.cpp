@@ -13,14 +13,8 @@ using testing::Spec;
 using Table = std::vector<std::string>;
 
 SchedulerConfig Roomy(int32_t budget, int32_t max_seqs) {
-  SchedulerConfig c;
-  c.num_kv_blocks = 1000;
-  c.block_size = 16;
-  c.watermark_fraction = 0.0;
-  c.max_model_len = 4096;
-  c.token_budget = budget;
-  c.max_num_seqs = max_seqs;
-  c.num_cpu_blocks = 100;
+  SchedulerConfig c = testing::Roomy(budget, max_seqs);
+  c.num_cpu_blocks = 100;  // swap room for the eviction cases
   return c;
 }
 

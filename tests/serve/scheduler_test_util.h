@@ -13,6 +13,19 @@ namespace schedkit::serve::testing {
 
 using schedkit::testing::ErrorOf;
 
+// Room for every small test workload: 1,000 KV blocks of 16 tokens, no watermark, max_model_len 4,096; the
+// token budget (0 = the policy's default) and the batch cap as given.
+inline SchedulerConfig Roomy(int32_t budget = 0, int32_t max_seqs = SchedulerConfig{}.max_num_seqs) {
+  SchedulerConfig c;
+  c.num_kv_blocks = 1000;
+  c.block_size = 16;
+  c.watermark_fraction = 0.0;
+  c.max_model_len = 4096;
+  c.token_budget = budget;
+  c.max_num_seqs = max_seqs;
+  return c;
+}
+
 inline RequestSpec Spec(RequestId id, double arrival, int32_t prompt, int32_t output,
                         ClientId client = kNoClient) {
   RequestSpec s;

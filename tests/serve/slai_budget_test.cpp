@@ -26,15 +26,7 @@ Batch Shape(const SchedulerOutput& out) {
   return b;
 }
 
-SchedulerConfig Config() {
-  SchedulerConfig c;
-  c.num_kv_blocks = 1000;
-  c.block_size = 16;
-  c.watermark_fraction = 0.0;
-  c.token_budget = 64;
-  c.max_num_seqs = 16;
-  return c;
-}
+SchedulerConfig Config() { return testing::Roomy(/*budget=*/64, /*max_seqs=*/16); }
 
 // r1, r2 warm the model up (relaxed SLO); r3 adds a sample with prefill and decodes together; r0 (TBT 0.5 s)
 // arrives at t = 2, then a 400-token prompt at t = 3.
