@@ -49,12 +49,22 @@ enum class RequestState : uint8_t {
   kRejected,  // can never fit (larger than the KV cache or max_model_len): reported, never retried
 };
 
+// Why a request left the scheduler (vLLM's finish reasons: length, stop, abort; plus rejection).
+enum class FinishReason : uint8_t {
+  kNone,      // not finished
+  kLength,    // generated spec.output_tokens tokens
+  kStop,      // the engine stopped it early (EOS / stop string), passed to UpdateFromOutput
+  kAborted,   // Scheduler::Abort (client disconnected, cancelled)
+  kRejected,  // could never run here, or refused at arrival
+};
+
 inline constexpr double kNever = std::numeric_limits<double>::quiet_NaN();
 
 // Live state of a request inside the scheduler. Policies read it; only the scheduler writes it.
 struct Request {
   RequestSpec spec;
   RequestState state = RequestState::kWaiting;
+  FinishReason finish_reason = FinishReason::kNone;
   // Tokens whose KV is computed (and held, while running). With prefix caching, a waiting request that holds
   // no KV carries its tentative cache hit here (set when it is peeked, shared only when it is admitted).
   int32_t num_computed_tokens = 0;

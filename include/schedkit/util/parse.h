@@ -1,0 +1,109 @@
+// Text-to-value parsing shared by every module: numbers, lists and names of enumerators. Each function
+// throws schedkit::Error naming `what` (a flag, a field, "file:line") and the offending text, so callers
+// never hand-roll strtod/stoi loops with their own rules.
+#pragma once
+
+#include <fmt/core.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "schedkit/util/error.h"
+
+namespace schedkit::util {
+
+// A finite decimal or scientific number, the whole text (no spaces, no trailing characters).
+inline double ParseDouble(std::string_view text, std::string_view what) {
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != text.data() + text.size()) {
+    throw Error(fmt::format("{}: '{}' is not a number", what, text));
+  }
+  if (ec == std::errc::result_out_of_range || !std::isfinite(value)) {
+    throw Error(fmt::format("{}: '{}' is out of range (a finite number is expected)", what, text));
+  }
+  return value;
+}
+
+// A base-10 integer that fits int64_t, the whole text.
+inline int64_t ParseInt64(std::string_view text, std::string_view what) {
+  int64_t value = 0;
+  const char* begin = text.data();
+  if (!text.empty() && text.front() == '+') ++begin;  // from_chars takes no '+'
+  const auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), value);
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != text.data() + text.size()) {
+    throw Error(fmt::format("{}: '{}' is not an integer", what, text));
+  }
+  if (ec == std::errc::result_out_of_range) {
+    throw Error(fmt::format("{}: '{}' is out of the 64-bit integer range", what, text));
+  }
+  return value;
+}
+
+// An integer in [lo, hi]; the error states the range.
+inline int64_t ParseIntInRange(std::string_view text, std::string_view what, int64_t lo, int64_t hi) {
+  const int64_t value = ParseInt64(text, what);
+  if (value < lo || value > hi) {
+    throw Error(fmt::format("{}: {} is outside [{}, {}]", what, value, lo, hi));
+  }
+  return value;
+}
+
+inline int32_t ParseInt32(std::string_view text, std::string_view what) {
+  return static_cast<int32_t>(ParseIntInRange(text, what, std::numeric_limits<int32_t>::min(),
+                                              std::numeric_limits<int32_t>::max()));
+}
+
+// true/false/1/0.
+inline bool ParseBool(std::string_view text, std::string_view what) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  throw Error(fmt::format("{}: '{}' must be true or false", what, text));
+}
+
+// Splits on `separator`, keeping empty items (callers decide whether an empty item is an error).
+inline std::vector<std::string_view> SplitList(std::string_view text, char separator) {
+  std::vector<std::string_view> items;
+  size_t start = 0;
+  while (true) {
+    const size_t at = text.find(separator, start);
+    items.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) break;
+    start = at + 1;
+  }
+  return items;
+}
+
+// One name <-> enumerator pair of a NameTable.
+template <typename Enum>
+using NamedValue = std::pair<std::string_view, Enum>;
+
+// The enumerator called `text`; the error lists the valid names.
+template <typename Enum>
+Enum ParseEnum(std::string_view text, std::string_view what, std::span<const NamedValue<Enum>> table) {
+  for (const auto& [name, value] : table) {
+    if (name == text) return value;
+  }
+  std::string valid;
+  for (const auto& [name, value] : table) valid += (valid.empty() ? "" : ", ") + std::string(name);
+  throw Error(fmt::format("{}: unknown value '{}' (valid: {})", what, text, valid));
+}
+
+// The name of `value` in `table` (the first one when several names map to it).
+template <typename Enum>
+std::string_view EnumName(Enum value, std::span<const NamedValue<Enum>> table) {
+  for (const auto& [name, v] : table) {
+    if (v == value) return name;
+  }
+  return "?";
+}
+
+}  // namespace schedkit::util
