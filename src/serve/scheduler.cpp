@@ -68,11 +68,17 @@ EngineView Scheduler::View(double now) const {
 }
 
 Request* Scheduler::Acquire() {
-  if (free_slots_.empty()) return &slab_.emplace_back();
+  if (free_slots_.empty()) {
+    Request* r = &slab_.emplace_back();
+    r->slot = static_cast<uint32_t>(slab_.size() - 1);
+    return r;
+  }
   Request* r = free_slots_.back();
   free_slots_.pop_back();
   std::vector<int32_t> blocks = std::move(r->block_ids);  // keep the capacity for reuse
+  const uint32_t slot = r->slot;
   *r = Request{};
+  r->slot = slot;
   blocks.clear();
   r->block_ids = std::move(blocks);
   return r;

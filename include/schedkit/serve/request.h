@@ -63,6 +63,9 @@ inline constexpr double kNever = std::numeric_limits<double>::quiet_NaN();
 // Live state of a request inside the scheduler. Policies read it; only the scheduler writes it.
 struct Request {
   RequestSpec spec;
+  // Index of the request's storage slot inside its scheduler, stable while the request is live and reused
+  // after it is released: policies key their per-request side tables by it (a dense vector, no hashing).
+  uint32_t slot = 0;
   RequestState state = RequestState::kWaiting;
   FinishReason finish_reason = FinishReason::kNone;
   // Tokens whose KV is computed (and held, while running). With prefix caching, a waiting request that holds
