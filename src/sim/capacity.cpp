@@ -94,7 +94,7 @@ CapacityResult SearchCapacity(const SimulationConfig& config,
     }
     if (hi == 0) {
       result.capacity = lo;
-      result.bound_by = fmt::format("no SLO violated up to --max-rate {}", options.max_rate);
+      result.bound_by = fmt::format("no SLO violated up to the highest rate tried (max_rate {})", options.max_rate);
       return result;
     }
   } else {  // halve until a rate passes
@@ -124,6 +124,9 @@ CapacityResult SearchCapacity(const SimulationConfig& config,
   result.capacity = lo;
   for (const CapacityRun& r : result.runs) {
     if (r.rate == hi) result.bound_by = r.violated;
+    if (!r.ok && r.rate > lo && (result.failed_above == 0 || r.rate < result.failed_above)) {
+      result.failed_above = r.rate;
+    }
   }
   return result;
 }

@@ -9,6 +9,8 @@ namespace {
 
 constexpr size_t kMaxTimelinePoints = 20000;
 
+}  // namespace
+
 Distribution Describe(const std::vector<double>& v) {
   Distribution d;
   d.count = static_cast<int64_t>(v.size());
@@ -20,8 +22,6 @@ Distribution Describe(const std::vector<double>& v) {
   d.max = *std::max_element(v.begin(), v.end());
   return d;
 }
-
-}  // namespace
 
 MetricsCollector::MetricsCollector(SloSpec slo, int64_t kv_blocks_per_replica, bool keep_records,
                                    bool keep_timeline)

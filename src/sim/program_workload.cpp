@@ -71,18 +71,6 @@ class ProgramSourceImpl : public RequestSource {
   std::priority_queue<RequestSpec, std::vector<RequestSpec>, Later> ready_;
 };
 
-Distribution Describe(std::vector<double> v) {
-  Distribution d;
-  d.count = static_cast<int64_t>(v.size());
-  if (v.empty()) return d;
-  d.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-  d.p50 = ExactQuantile(v, 0.5);
-  d.p90 = ExactQuantile(v, 0.9);
-  d.p99 = ExactQuantile(v, 0.99);
-  d.max = *std::max_element(v.begin(), v.end());
-  return d;
-}
-
 // A node's conversation history: its length in tokens and its content ids (one per hash block, the last one
 // possibly partial).
 struct History {

@@ -17,8 +17,8 @@ TEST(TraceWrite, SyntheticWorkloadRoundTripsThroughAVidurCsv) {
   options.num_requests = 1000;
   options.rate = 1.4;
   options.seed = 42;
-  options.prompt = ParseLengthDistribution("lognormal:2000,0.6", "prompt");
-  options.output = ParseLengthDistribution("zipf:1.1,2000", "output");
+  options.prompt = ParseLengthDistribution("lognormal:2000:0.6", "prompt");
+  options.output = ParseLengthDistribution("zipf:1.1:2000", "output");
   std::vector<serve::RequestSpec> requests;
   auto source = MakeSyntheticSource(options);
   while (auto r = source->Next()) requests.push_back(*r);

@@ -37,6 +37,7 @@ struct CapacityRun {
 struct CapacityResult {
   double capacity = 0;            // the highest rate that met every SLO (0 when even the lowest failed)
   std::string bound_by;           // the SLO the first failing rate above the capacity violated
+  double failed_above = 0;        // the lowest failing rate above the capacity (0 when none)
   std::vector<CapacityRun> runs;  // every run, in search order
 };
 

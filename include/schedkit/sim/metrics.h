@@ -43,6 +43,9 @@ struct Distribution {
   double mean = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
 };
 
+// Count, mean, exact p50 / p90 / p99 and max of a sample.
+Distribution Describe(const std::vector<double>& values);
+
 struct TimelinePoint {
   double time = 0;
   int32_t batch_size = 0;

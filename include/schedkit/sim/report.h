@@ -19,4 +19,26 @@ void WriteSummaryJson(const std::string& path, const std::vector<Summary>& summa
                       const std::string& config_json);
 std::string SummaryToJson(const Summary& s);
 
+struct SimulationResult;
+
+// The output folder of a run of several policies: <dir>/<label>/request_metrics.csv and timeline.csv per
+// run, and <dir>/summary.json. Files are written into a staging folder beside <dir> and moved in by
+// Commit(), so a failed run leaves no half-written output; items of an earlier run with the same names are
+// replaced.
+class ReportWriter {
+ public:
+  explicit ReportWriter(std::string output_dir);
+  ~ReportWriter();  // removes the staging folder when not committed
+  ReportWriter(const ReportWriter&) = delete;
+  ReportWriter& operator=(const ReportWriter&) = delete;
+
+  void AddRun(const std::string& label, const SimulationResult& result);
+  void Commit(const std::vector<Summary>& summaries, const std::string& config_json);
+
+ private:
+  std::string dir_, staging_;
+  std::vector<std::string> labels_;
+  bool committed_ = false;
+};
+
 }  // namespace schedkit::sim

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -120,12 +121,14 @@ std::unique_ptr<RequestSource> MakeSyntheticSource(const SyntheticOptions& optio
 // ln x), e.g. "lognormal lengths like the conv trace". Throws schedkit::Error for no lengths or a length < 1.
 LengthDistribution FitLognormal(const std::vector<int32_t>& lengths);
 
-// Command-line forms, for flags such as --prompt-lengths / --arrivals. `flag` names the option in errors.
-//   lengths: "fixed:N", "uniform:A,B", "zipf:THETA,MAX", "lognormal:MEDIAN,SIGMA", "trace" (from
-//   trace_lengths) arrivals: "poisson", "gamma", "static"
+// The one text form of the synthetic options, in flags and config files alike. `flag` names the field or
+// option in errors.
+//   lengths: "fixed:N", "uniform:LO:HI", "zipf:THETA:MAX", "lognormal:MEDIAN:SIGMA", "trace" (resampled
+//   from trace_lengths); arrivals: "poisson", "gamma", "static"
 // Unknown names list the valid ones; parameters are checked later by MakeSyntheticSource.
 LengthDistribution ParseLengthDistribution(const std::string& spec, const std::string& flag);
 SyntheticOptions::Arrivals ParseArrivals(const std::string& name, const std::string& flag);
+std::string_view ArrivalsName(SyntheticOptions::Arrivals arrivals);
 
 // Writes requests as a Vidur trace_replay CSV (arrived_at with 9 decimals, num_prefill_tokens,
 // num_decode_tokens), e.g. to replay a synthetic workload in Vidur. Throws schedkit::Error if it cannot
