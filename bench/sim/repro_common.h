@@ -1,4 +1,4 @@
-// Shared setup of the issue-3 reproduction benches (repro_*.cpp): model/GPU deployment, traces, statistics.
+// Shared setup of the policy reproduction benches (repro_*.cpp): model/GPU deployment, traces, statistics.
 #pragma once
 
 #include <fmt/core.h>
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "schedkit/sim/deployment.h"
 #include "schedkit/sim/execution_model.h"
-#include "schedkit/sim/hardware.h"
 #include "schedkit/sim/simulator.h"
 #include "schedkit/sim/workload.h"
 
@@ -20,38 +20,33 @@ namespace repro {
 
 using namespace schedkit;
 
+// A deployment resolved by the library (sim::Deployment: KV capacity, cost factors, execution model) with
+// the CLI's defaults: 16-token blocks, batch cap 128, max_model_len 4096.
 struct Deployment {
-  const sim::ModelSpec* model;
-  const sim::GpuSpec* gpu;
-  std::unique_ptr<sim::ExecutionTimeModel> exec;
+  sim::Deployment resolved;
+  const sim::ExecutionTimeModel* exec;
   int64_t kv_blocks = 0;
-  double block_bytes = 0;
 
-  // The CLI's defaults: 16-token blocks, batch cap 128, max_model_len 4096, cpu_swap_gib of swap space.
+  // One policy's configuration with `cpu_swap_gib` of swap space and no timeline.
   sim::SimulationConfig Config(const std::string& policy, serve::PolicyOptions options = {},
                                double cpu_swap_gib = 32) const {
-    sim::SimulationConfig c;
-    c.policy = policy;
+    sim::SimulationConfig c = resolved.ConfigFor(policy);
     c.policy_options = std::move(options);
-    c.scheduler.num_kv_blocks = kv_blocks;
-    c.scheduler.block_size = 16;
-    c.scheduler.max_num_seqs = 128;
-    c.scheduler.max_model_len = 4096;
-    c.scheduler.num_cpu_blocks = static_cast<int64_t>(cpu_swap_gib * 1024 * 1024 * 1024 / block_bytes);
-    c.costs.kv_bytes_per_block = block_bytes;
-    c.costs.pcie_bytes_per_s = gpu->pcie_gbs * 1e9;
+    c.scheduler.num_cpu_blocks = sim::CpuSwapBlocks(cpu_swap_gib, c.costs.kv_bytes_per_block);
     c.keep_timeline = false;
     return c;
   }
 };
 
 inline Deployment Deploy(const std::string& model, const std::string& gpu) {
-  Deployment d;
-  d.model = &sim::FindModel(model);
-  d.gpu = &sim::FindGpu(gpu);
-  d.exec = sim::MakeExecutionModel(*d.model, *d.gpu, 1);
-  d.kv_blocks = sim::KvCapacityBlocks(*d.model, *d.gpu, 1, sim::KvBudget{});
-  d.block_bytes = static_cast<double>(d.model->kv_bytes_per_token(1)) * 16;
+  sim::DeploymentSpec spec;
+  spec.model = model;
+  spec.gpu = gpu;
+  spec.policies = {"vllm-v1"};
+  spec.workload.max_requests = 1;  // the benches bring their own workloads
+  Deployment d{sim::Deployment::Resolve(spec), nullptr};
+  d.exec = &d.resolved.execution_model();
+  d.kv_blocks = d.resolved.ConfigFor("vllm-v1").scheduler.num_kv_blocks;
   return d;
 }
 

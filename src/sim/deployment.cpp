@@ -102,6 +102,10 @@ CostFactors CostFactorsFor(const ModelSpec& model, const GpuSpec& gpu, int tp, i
   return c;
 }
 
+int64_t CpuSwapBlocks(double gib, double block_bytes) {
+  return static_cast<int64_t>(gib * 1024.0 * 1024.0 * 1024.0 / block_bytes);
+}
+
 serve::PolicyOptions PolicyOptionsFor(const DeploymentSpec& spec, const std::string& policy) {
   serve::PolicyOptions out;
   if (auto it = spec.policy_options.find(""); it != spec.policy_options.end()) out = it->second;
@@ -242,7 +246,7 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec) {
     sc.num_kv_blocks = KvCapacityBlocks(*d.model_, *d.gpu_, spec.tp, kb);
   }
   const double block_bytes = static_cast<double>(d.model_->kv_bytes_per_token(spec.tp)) * spec.block_size;
-  sc.num_cpu_blocks = static_cast<int64_t>(spec.cpu_swap_gib * 1024.0 * 1024.0 * 1024.0 / block_bytes);
+  sc.num_cpu_blocks = CpuSwapBlocks(spec.cpu_swap_gib, block_bytes);
   sc.prefix_caching = ParsePrefixCaching(spec.prefix_caching);
   c.num_replicas = spec.replicas;
   c.router = spec.router;

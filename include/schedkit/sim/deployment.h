@@ -128,6 +128,9 @@ class Deployment {
 // Swap and FLOP cost factors of a model on a GPU at a TP degree (MFU estimate, swap time).
 CostFactors CostFactorsFor(const ModelSpec& model, const GpuSpec& gpu, int tp, int32_t block_size);
 
+// Blocks of `block_bytes` in `gib` GiB of CPU swap space.
+int64_t CpuSwapBlocks(double gib, double block_bytes);
+
 // Options of `policy`: the unscoped ones (key ""), overridden by the ones scoped to it.
 serve::PolicyOptions PolicyOptionsFor(const DeploymentSpec& spec, const std::string& policy);
 
