@@ -59,9 +59,9 @@ CapacityResult SearchCapacity(const SimulationConfig& config,
                               const std::function<void(const CapacityRun&)>& on_run) {
   if (lengths.empty()) throw Error("capacity: the workload has no requests");
   if (!(options.start_rate > 0))
-    throw Error(fmt::format("--start-rate must be > 0, got {}", options.start_rate));
+    throw Error(fmt::format("capacity start_rate must be > 0, got {}", options.start_rate));
   if (!(options.tolerance > 0 && options.tolerance < 1)) {
-    throw Error(fmt::format("--tolerance must be in (0, 1), got {}", options.tolerance));
+    throw Error(fmt::format("capacity tolerance must be in (0, 1), got {}", options.tolerance));
   }
   SimulationConfig run_config = config;
   run_config.keep_records = false;
