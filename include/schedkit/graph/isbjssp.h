@@ -1,5 +1,5 @@
 // ISBJSSP: the interrupting, swap-allowed, blocking job shop, simulated in integer time with online
-// dispatching rules. Our specification (clarifications.md; the paper's text was not available):
+// dispatching rules. Our specification (the paper's text was not available):
 // - blocking: a job whose operation ends keeps (blocks) its machine until it enters the machine of its next
 //   operation; its last operation frees the machine at once;
 // - swap-allowed: a cycle of blocked jobs, each waiting for the machine held by the next, moves at once;
