@@ -58,8 +58,8 @@ inline int64_t ParseIntInRange(std::string_view text, std::string_view what, int
 }
 
 inline int32_t ParseInt32(std::string_view text, std::string_view what) {
-  return static_cast<int32_t>(ParseIntInRange(text, what, std::numeric_limits<int32_t>::min(),
-                                              std::numeric_limits<int32_t>::max()));
+  return static_cast<int32_t>(
+      ParseIntInRange(text, what, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
 }
 
 // true/false/1/0.
@@ -78,6 +78,15 @@ inline std::vector<std::string_view> SplitList(std::string_view text, char separ
     items.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
     if (at == std::string_view::npos) break;
     start = at + 1;
+  }
+  return items;
+}
+
+// SplitList without the empty items: "a,,b," gives a, b; "" gives none.
+inline std::vector<std::string_view> SplitNonEmpty(std::string_view text, char separator) {
+  std::vector<std::string_view> items;
+  for (std::string_view item : SplitList(text, separator)) {
+    if (!item.empty()) items.push_back(item);
   }
   return items;
 }
