@@ -6,22 +6,23 @@
 #include <limits>
 
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
-DispatchRule ParseDispatchRule(const std::string& name) {
+namespace {
+// The last three are other spellings found in the literature.
+constexpr util::NamedValue<DispatchRule> kRuleNames[] = {
+    {"spt", DispatchRule::kSpt},          {"lpt", DispatchRule::kLpt},          {"mwkr", DispatchRule::kMwkr},
+    {"lwkr", DispatchRule::kLwkr},        {"mor", DispatchRule::kMor},          {"lor", DispatchRule::kLor},
+    {"fifo", DispatchRule::kFifo},        {"fdd/mwkr", DispatchRule::kFddMwkr}, {"mopnr", DispatchRule::kMor},
+    {"fdd-mwkr", DispatchRule::kFddMwkr}, {"fddmwkr", DispatchRule::kFddMwkr}};
+}  // namespace
+
+DispatchRule ParseDispatchRule(const std::string& name, std::string_view what) {
   std::string s;
   for (char c : name) s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (s == "spt") return DispatchRule::kSpt;
-  if (s == "lpt") return DispatchRule::kLpt;
-  if (s == "mwkr") return DispatchRule::kMwkr;
-  if (s == "lwkr") return DispatchRule::kLwkr;
-  if (s == "mor" || s == "mopnr") return DispatchRule::kMor;
-  if (s == "lor") return DispatchRule::kLor;
-  if (s == "fifo") return DispatchRule::kFifo;
-  if (s == "fdd/mwkr" || s == "fdd-mwkr" || s == "fddmwkr") return DispatchRule::kFddMwkr;
-  throw Error(fmt::format(
-      "unknown dispatching rule '{}' (valid: spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr)", name));
+  return util::ParseEnum<DispatchRule>(s, what, kRuleNames);
 }
 
 const char* DispatchRuleName(DispatchRule r) {

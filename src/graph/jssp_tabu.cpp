@@ -9,6 +9,7 @@
 
 #include "schedkit/graph/jssp_disjunctive_graph.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
@@ -390,20 +391,30 @@ class Search {
 
 }  // namespace
 
-std::string TabuClockName(TabuClock c) { return c == TabuClock::kCpu ? "cpu" : "wall"; }
+namespace {
+constexpr util::NamedValue<TabuClock> kClockNames[] = {{"wall", TabuClock::kWall}, {"cpu", TabuClock::kCpu}};
+constexpr util::NamedValue<TabuAttribute> kAttributeNames[] = {{"arc", TabuAttribute::kArc},
+                                                               {"pairs", TabuAttribute::kPairs}};
+constexpr util::NamedValue<TabuNeighbourhood> kNeighbourhoodNames[] = {{"n5", TabuNeighbourhood::kN5},
+                                                                       {"n7", TabuNeighbourhood::kN7}};
+}  // namespace
 
-TabuClock ParseTabuClock(const std::string& name) {
-  if (name == "wall") return TabuClock::kWall;
-  if (name == "cpu") return TabuClock::kCpu;
-  throw Error(fmt::format("unknown clock '{}' (valid: wall, cpu)", name));
+std::string TabuClockName(TabuClock c) { return std::string(util::EnumName<TabuClock>(c, kClockNames)); }
+
+TabuClock ParseTabuClock(const std::string& name, std::string_view what) {
+  return util::ParseEnum<TabuClock>(name, what, kClockNames);
 }
 
-std::string TabuAttributeName(TabuAttribute a) { return a == TabuAttribute::kPairs ? "pairs" : "arc"; }
+std::string TabuAttributeName(TabuAttribute a) {
+  return std::string(util::EnumName<TabuAttribute>(a, kAttributeNames));
+}
 
-TabuAttribute ParseTabuAttribute(const std::string& name) {
-  if (name == "arc") return TabuAttribute::kArc;
-  if (name == "pairs") return TabuAttribute::kPairs;
-  throw Error(fmt::format("unknown tabu attribute '{}' (valid: arc, pairs)", name));
+TabuAttribute ParseTabuAttribute(const std::string& name, std::string_view what) {
+  return util::ParseEnum<TabuAttribute>(name, what, kAttributeNames);
+}
+
+TabuNeighbourhood ParseTabuNeighbourhood(const std::string& name, std::string_view what) {
+  return util::ParseEnum<TabuNeighbourhood>(name, what, kNeighbourhoodNames);
 }
 
 JsspSchedule ScheduleFromOrders(const JsspInstance& inst, const std::vector<std::vector<int>>& orders) {

@@ -8,6 +8,7 @@
 
 #include "schedkit/graph/processor_timeline.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
@@ -98,29 +99,20 @@ Choice BestEft(const Problem& p, const DagSchedule& s, const ProcessorTimelines&
 
 }  // namespace
 
-DagAlgorithm ParseDagAlgorithm(const std::string& name) {
-  if (name == "heft") return DagAlgorithm::kHeft;
-  if (name == "cpop") return DagAlgorithm::kCpop;
-  if (name == "peft") return DagAlgorithm::kPeft;
-  if (name == "met") return DagAlgorithm::kMet;
-  if (name == "etf") return DagAlgorithm::kEtf;
-  throw Error(fmt::format("unknown DAG algorithm '{}' (valid: heft, cpop, peft, met, etf)", name));
+namespace {
+constexpr util::NamedValue<DagAlgorithm> kAlgorithmNames[] = {{"heft", DagAlgorithm::kHeft},
+                                                              {"cpop", DagAlgorithm::kCpop},
+                                                              {"peft", DagAlgorithm::kPeft},
+                                                              {"met", DagAlgorithm::kMet},
+                                                              {"etf", DagAlgorithm::kEtf}};
+}  // namespace
+
+DagAlgorithm ParseDagAlgorithm(const std::string& name, std::string_view what) {
+  return util::ParseEnum<DagAlgorithm>(name, what, kAlgorithmNames);
 }
 
 const char* DagAlgorithmName(DagAlgorithm a) {
-  switch (a) {
-    case DagAlgorithm::kHeft:
-      return "heft";
-    case DagAlgorithm::kCpop:
-      return "cpop";
-    case DagAlgorithm::kPeft:
-      return "peft";
-    case DagAlgorithm::kMet:
-      return "met";
-    case DagAlgorithm::kEtf:
-      return "etf";
-  }
-  return "?";
+  return util::EnumName<DagAlgorithm>(a, kAlgorithmNames).data();  // the table holds string literals
 }
 
 std::vector<double> MeanCosts(const Problem& p) {

@@ -9,38 +9,31 @@
 #include "schedkit/graph/list_scheduling.h"
 #include "schedkit/graph/soc_simulator.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
-SocScheduler ParseSocScheduler(const std::string& name) {
-  if (name == "met") return SocScheduler::kMet;
-  if (name == "etf") return SocScheduler::kEtf;
-  if (name == "heft" || name == "heft-rt") return SocScheduler::kHeftRt;
-  if (name == "table" || name == "cp") return SocScheduler::kTable;
-  if (name == "external") return SocScheduler::kExternal;
-  throw Error(fmt::format("unknown SoC scheduler '{}' (valid: met, etf, heft, table, cp)", name));
+namespace {
+// Names first, synonyms after (EnumName returns the first).
+constexpr util::NamedValue<SocScheduler> kSchedulerNames[] = {
+    {"met", SocScheduler::kMet},          {"etf", SocScheduler::kEtf},  {"heft", SocScheduler::kHeftRt},
+    {"table", SocScheduler::kTable},      {"cp", SocScheduler::kTable}, {"heft-rt", SocScheduler::kHeftRt},
+    {"external", SocScheduler::kExternal}};
+constexpr util::NamedValue<SocTableSource> kTableSourceNames[] = {{"opt", SocTableSource::kOptimised},
+                                                                  {"heft", SocTableSource::kHeft},
+                                                                  {"optimised", SocTableSource::kOptimised}};
+}  // namespace
+
+SocScheduler ParseSocScheduler(const std::string& name, std::string_view what) {
+  return util::ParseEnum<SocScheduler>(name, what, kSchedulerNames);
 }
 
-SocTableSource ParseSocTableSource(const std::string& name) {
-  if (name == "opt" || name == "optimised") return SocTableSource::kOptimised;
-  if (name == "heft") return SocTableSource::kHeft;
-  throw Error(fmt::format("unknown schedule table source '{}' (valid: opt, heft)", name));
+SocTableSource ParseSocTableSource(const std::string& name, std::string_view what) {
+  return util::ParseEnum<SocTableSource>(name, what, kTableSourceNames);
 }
 
 const char* SocSchedulerName(SocScheduler s) {
-  switch (s) {
-    case SocScheduler::kMet:
-      return "met";
-    case SocScheduler::kEtf:
-      return "etf";
-    case SocScheduler::kHeftRt:
-      return "heft";
-    case SocScheduler::kTable:
-      return "table";
-    case SocScheduler::kExternal:
-      return "external";
-  }
-  return "?";
+  return util::EnumName<SocScheduler>(s, kSchedulerNames).data();  // the table holds string literals
 }
 
 namespace {

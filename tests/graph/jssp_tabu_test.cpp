@@ -101,7 +101,7 @@ TEST(GraphJsspTabuClock, CpuClockStopsTheRunAndSaysSo) {
   }
   EXPECT_EQ(ParseTabuClock("cpu"), TabuClock::kCpu);
   EXPECT_EQ(ParseTabuClock("wall"), TabuClock::kWall);
-  EXPECT_EQ(ErrorOf([] { ParseTabuClock("gpu"); }), "unknown clock 'gpu' (valid: wall, cpu)");
+  EXPECT_EQ(ErrorOf([] { ParseTabuClock("gpu"); }), "clock: unknown value 'gpu' (valid: wall, cpu)");
 }
 
 TEST(GraphJsspTabu, RejectsABadPopulationOrStall) {
@@ -160,7 +160,8 @@ TEST(GraphJsspTabu, AttributeNamesRoundTrip) {
   for (TabuAttribute a : {TabuAttribute::kArc, TabuAttribute::kPairs}) {
     EXPECT_EQ(ParseTabuAttribute(TabuAttributeName(a)), a);
   }
-  EXPECT_EQ(ErrorOf([] { ParseTabuAttribute("arcs"); }), "unknown tabu attribute 'arcs' (valid: arc, pairs)");
+  EXPECT_EQ(ErrorOf([] { ParseTabuAttribute("arcs"); }),
+            "tabu attribute: unknown value 'arcs' (valid: arc, pairs)");
 }
 
 // The two tabu attributes are two different searches, each deterministic for a seed.

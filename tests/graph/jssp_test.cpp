@@ -83,8 +83,10 @@ TEST(GraphJsspRules, GifflerThompsonByHand) {
 TEST(GraphJsspRules, NamesParseAndUnknownOnesListTheValidOnes) {
   EXPECT_EQ(ParseDispatchRule("FDD/MWKR"), DispatchRule::kFddMwkr);
   EXPECT_EQ(ParseDispatchRule("mwkr"), DispatchRule::kMwkr);
-  EXPECT_EQ(ErrorOf([] { ParseDispatchRule("edd"); }),
-            "unknown dispatching rule 'edd' (valid: spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr)");
+  EXPECT_EQ(
+      ErrorOf([] { ParseDispatchRule("edd"); }),
+      "dispatching rule: unknown value 'edd' (valid: spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr, mopnr, "
+      "fdd-mwkr, fddmwkr)");
 }
 
 TEST(GraphJsspRules, EveryRuleIsValidOnEverySharedInstance) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schedkit/graph/jssp_instance.h"
@@ -58,12 +59,13 @@ struct TabuResult {
   std::string stopped_by;
 };
 
-// Name of a clock ("wall", "cpu") and its parser (throws schedkit::Error listing the valid names).
-std::string TabuClockName(TabuClock c);
-TabuClock ParseTabuClock(const std::string& name);
-// Name of a tabu attribute ("arc", "pairs") and its parser (throws schedkit::Error listing the valid names).
-std::string TabuAttributeName(TabuAttribute a);
-TabuAttribute ParseTabuAttribute(const std::string& name);
+// Names and parsers; a parser throws schedkit::Error naming `what` (a flag) and listing the valid names.
+std::string TabuClockName(TabuClock c);  // "wall", "cpu"
+TabuClock ParseTabuClock(const std::string& name, std::string_view what = "clock");
+std::string TabuAttributeName(TabuAttribute a);  // "arc", "pairs"
+TabuAttribute ParseTabuAttribute(const std::string& name, std::string_view what = "tabu attribute");
+TabuNeighbourhood ParseTabuNeighbourhood(const std::string& name,  // "n5", "n7"
+                                         std::string_view what = "neighbourhood");
 
 // Improves `initial` (any valid schedule; its machine orders are the start point). Throws schedkit::Error
 // when time_limit_s <= 0, the iteration limit, population or tenure factors are out of range, or the initial

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schedkit/graph/ds3_format.h"
@@ -17,13 +18,15 @@ enum class SocScheduler { kMet, kEtf, kHeftRt, kTable, kExternal };
 // met, etf, heft (runtime HEFT), table (DS3's table-based "CP" scheduler: each application's offline
 // schedule table, PE and per-PE order, replayed per job; "cp" is accepted as a synonym), external
 // (reset/step environment).
-SocScheduler ParseSocScheduler(const std::string& name);
+// Parsers throw schedkit::Error naming `what` (a flag) and listing the valid names.
+SocScheduler ParseSocScheduler(const std::string& name, std::string_view what = "SoC scheduler");
 const char* SocSchedulerName(SocScheduler s);
 
 // Where the table scheduler's tables come from: the offline optimiser (OptimiseSocTable), static HEFT, or
 // SocSimConfig::tables.
 enum class SocTableSource { kOptimised, kHeft, kGiven };
-SocTableSource ParseSocTableSource(const std::string& name);  // "opt" or "heft"
+SocTableSource ParseSocTableSource(const std::string& name,  // "opt" or "heft"
+                                   std::string_view what = "schedule table source");
 
 struct SocSimConfig {
   std::vector<Ds3Job> apps;           // the job mix
