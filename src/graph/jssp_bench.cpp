@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <set>
 
@@ -10,7 +11,7 @@
 
 namespace schedkit::graph {
 
-double GapPercent(long long makespan, long long ub) {
+double GapPercent(int64_t makespan, int64_t ub) {
   return ub > 0 ? 100.0 * static_cast<double>(makespan - ub) / static_cast<double>(ub) : 0.0;
 }
 
@@ -90,7 +91,7 @@ std::string FormatJsspBench(const JsspBenchOptions& o, const std::vector<JsspBen
   out += "\n" + sep + "\n";
   for (const auto& row : rows) {
     out += fmt::format("| {} | {}x{} | {} |", row.instance, row.jobs, row.machines, row.ub);
-    for (long long m : row.rule_makespan) out += fmt::format(" {} ({:.1f} %) |", m, GapPercent(m, row.ub));
+    for (int64_t m : row.rule_makespan) out += fmt::format(" {} ({:.1f} %) |", m, GapPercent(m, row.ub));
     if (o.tabu) {
       out += fmt::format(" {} ({:.2f} %) | {} | {} | {:.1f} | {} ({:.2f} %) |", row.tabu_makespan,
                          GapPercent(row.tabu_makespan, row.ub), row.tabu_stopped_by, row.tabu_iterations,

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <queue>
 
 #include "schedkit/graph/processor_timeline.h"
@@ -137,7 +139,7 @@ std::vector<std::vector<double>> MeanCommCosts(const Problem& p) {
   for (int i = 0; i < n; ++i) {
     for (const Arc& a : p.graph.succs[i]) {
       double sum = 0.0, same = 0.0;
-      long count = 0;
+      int64_t count = 0;
       if (a.volume > 0) {
         for (int x = 0; x < q; ++x) {
           if (!p.CanRun(i, x)) continue;
@@ -350,7 +352,7 @@ DagSchedule ScheduleEtf(const Problem& p) {
       }
     }
     const int t = ready[best_k];
-    ready.erase(ready.begin() + static_cast<long>(best_k));
+    ready.erase(ready.begin() + static_cast<std::ptrdiff_t>(best_k));
     s.tasks[t] = Placement{best.proc, best.start, best.score};
     tl.Place(best.proc, best.start, best.score);
     s.makespan = std::max(s.makespan, best.score);

@@ -2,6 +2,7 @@
 // of the single runs it is made of, and bad arguments are errors.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <sstream>
 
 #include "schedkit/graph/ds3_format.h"

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <sstream>
 
 #include "schedkit/graph/jssp_env.h"
@@ -74,9 +75,9 @@ TEST(GraphIsbjssp, ShutdownsSlowTheSharedInstancesDown) {
   SCHEDKIT_REQUIRE_SHARED(path);
   const JsspInstance inst = ReadJsspInstance(path);
   IsbjsspOptions o;
-  const long long calm = SimulateIsbjssp(inst, o).makespan;
+  const int64_t calm = SimulateIsbjssp(inst, o).makespan;
   EXPECT_GE(calm, 55);  // the job-shop optimum bounds the blocking variant
-  long long stormy = 0;
+  int64_t stormy = 0;
   o.shutdown_probability = 0.1;
   for (std::uint64_t s = 1; s <= 5; ++s) {
     o.seed = s;

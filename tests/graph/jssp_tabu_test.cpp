@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 
 #include "schedkit/graph/jssp_disjunctive_graph.h"
@@ -194,7 +195,7 @@ TEST(GraphJsspPathRelinking, ReachesKnownOptimaFast) {
   SCHEDKIT_REQUIRE_SHARED(dir + "ft06.txt");
   const struct {
     const char* name;
-    long long optimum;
+    int64_t optimum;
   } cases[] = {{"ft06", 55}, {"la16", 945}};
   for (const auto& c : cases) {
     for (TabuAttribute attr : {TabuAttribute::kArc, TabuAttribute::kPairs}) {

@@ -1,6 +1,7 @@
 // Job shop: reader, bounds, validator, dispatching rules, tabu search.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <sstream>
 
@@ -44,9 +45,16 @@ TEST(GraphJsspReader, RejectsMalformedInstancesWithFileAndLine) {
             "inst.txt:3: job 1 lists 3 numbers, expected 4 (2 machine/time pairs)");
   EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2\n"); }), "inst.txt: expected 2 job lines, found 1");
   EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 x\n1 4 0 1\n"); }),
-            "inst.txt:2: expected an integer processing time, found 'x'");
+            "inst.txt:2: processing time: 'x' is not an integer");
   EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 -2\n1 4 0 1\n"); }),
             "inst.txt:2: job 0 operation 1: negative processing time -2");
+  // Sizes and times that do not fit the instance's types are errors, not wrapped values.
+  EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2147483648\n1 4 0 1\n"); }),
+            "inst.txt:2: job 0 operation 1: processing time 2147483648 exceeds 2147483647");
+  EXPECT_EQ(ErrorOf([] { FromText("4294967296 4294967296\n"); }),
+            "inst.txt:1: 4294967296 jobs x 4294967296 machines exceeds 10000000 operations");
+  EXPECT_EQ(ErrorOf([] { FromText("99999999999999999999 2\n"); }),
+            "inst.txt:1: number of jobs: '99999999999999999999' is out of the 64-bit integer range");
   EXPECT_EQ(ErrorOf([] { FromText("2\n"); }), "inst.txt:1: expected '<n_jobs> <n_machines>'");
   EXPECT_EQ(ErrorOf([] { FromText("1 1\n0 3\n0 3\n"); }),
             "inst.txt:3: unexpected data after the 1 job lines");
@@ -211,7 +219,7 @@ TEST(GraphJsspExact, GecodeProvesSmallOptima) {
   SCHEDKIT_REQUIRE_SHARED(dir + "ft06.txt");
   const struct {
     const char* name;
-    long long optimum;
+    int64_t optimum;
   } cases[] = {{"ft06", 55}, {"la01", 666}, {"la05", 593}};
   for (const auto& c : cases) {
     const JsspInstance inst = ReadJsspInstance(dir + c.name + ".txt");
@@ -247,8 +255,8 @@ TEST(GraphJsspBench, SmokePassOnTheFtFamily) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].instance, "ft06");
   for (const auto& r : rows) {
-    long long best_rule = r.rule_makespan[0];
-    for (long long m : r.rule_makespan) {
+    int64_t best_rule = r.rule_makespan[0];
+    for (int64_t m : r.rule_makespan) {
       EXPECT_GE(m, r.ub) << r.instance;
       best_rule = std::min(best_rule, m);
     }
