@@ -34,6 +34,16 @@ TEST(ParseTest, Integers) {
   EXPECT_NE(ErrorOf([] { ParseInt32("2147483648", "k"); }), "");
 }
 
+TEST(ParseTest, TryParse) {
+  EXPECT_EQ(TryParseInt64("+12"), 12);
+  EXPECT_EQ(TryParseInt64("12.5"), std::nullopt);
+  EXPECT_EQ(TryParseInt64("99999999999999999999"), std::nullopt);
+  EXPECT_EQ(TryParseDouble("12.5"), 12.5);
+  EXPECT_EQ(TryParseDouble(" 1"), std::nullopt);
+  EXPECT_EQ(TryParseDouble("nan"), std::nullopt);
+  EXPECT_EQ(TryParseDouble("lr"), std::nullopt);
+}
+
 TEST(ParseTest, Bool) {
   EXPECT_TRUE(ParseBool("1", "b"));
   EXPECT_FALSE(ParseBool("false", "b"));
