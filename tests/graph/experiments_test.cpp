@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <sstream>
 
 #include "schedkit/graph/ds3_format.h"
 #include "schedkit/graph/isbjssp.h"
@@ -16,12 +15,8 @@ namespace schedkit::graph {
 namespace {
 
 using testing::ErrorOf;
+using testing::FromText;
 using testing::SharedPath;
-
-JsspInstance FromText(const std::string& text) {
-  std::istringstream in(text);
-  return ParseJsspInstance(in, "inst.txt");
-}
 
 TEST(GraphExperiments, IsbjsspMeanOfTheSingleRuns) {
   // The blocking hand case of isbjssp_test.cpp: MWKR without shutdowns gives makespan 5.

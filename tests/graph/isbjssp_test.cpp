@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <sstream>
 
 #include "schedkit/graph/jssp_env.h"
 #include "schedkit/util/error.h"
@@ -13,10 +12,7 @@
 namespace schedkit::graph {
 namespace {
 
-JsspInstance FromText(const std::string& text) {
-  std::istringstream in(text);
-  return ParseJsspInstance(in, "inst.txt");
-}
+using testing::FromText;
 
 TEST(GraphIsbjssp, BlockingByHand) {
   // J0: M0 (2) then M1 (3); J1: M1 (1) then M0 (1). MWKR: J0 (5) takes M0 at 0, J1 takes M1 at 0.

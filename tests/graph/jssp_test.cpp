@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <sstream>
 
 #include "schedkit/graph/jssp_bench.h"
 #include "schedkit/graph/jssp_env.h"
@@ -18,12 +17,8 @@ namespace schedkit::graph {
 namespace {
 
 using testing::ErrorOf;
+using testing::FromText;
 using testing::SharedPath;
-
-JsspInstance FromText(const std::string& text) {
-  std::istringstream in(text);
-  return ParseJsspInstance(in, "inst.txt");
-}
 
 // Two jobs, two machines: J0 = (M0,3)(M1,2), J1 = (M1,4)(M0,1). Optimum 5: J1 on M1 at 0..4 would delay
 // J0's second op to 4..6, so M1 must run J0 first? Hand check below.
