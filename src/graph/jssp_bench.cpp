@@ -8,6 +8,7 @@
 #include <set>
 
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
@@ -17,7 +18,9 @@ double GapPercent(int64_t makespan, int64_t ub) {
 
 std::string SizeClass(const std::string& instance, const std::string& family) {
   if (family != "ta" && family != "dmu") return family;
-  const int num = std::stoi(instance.substr(family.size()));
+  const int32_t num =
+      util::ParseInt32(std::string_view(instance).substr(std::min(family.size(), instance.size())),
+                       fmt::format("number of instance '{}' in family '{}'", instance, family));
   const int lo = (num - 1) / 10 * 10 + 1;
   return fmt::format("{}{:02d}-{:02d}", family, lo, lo + 9);
 }

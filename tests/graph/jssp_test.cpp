@@ -264,6 +264,8 @@ TEST(GraphJsspBench, SmokePassOnTheFtFamily) {
   EXPECT_NE(table.find("| ft | 3 |"), std::string::npos);
   EXPECT_EQ(SizeClass("ta41", "ta"), "ta41-50");
   EXPECT_EQ(SizeClass("dmu07", "dmu"), "dmu01-10");
+  EXPECT_EQ(ErrorOf([] { SizeClass("ta4x", "ta"); }),
+            "number of instance 'ta4x' in family 'ta': '4x' is not an integer");
   o.family = "xyz";
   EXPECT_THROW(RunJsspBench(o), Error);
 }
