@@ -1,4 +1,4 @@
-// Shared setup of the serving-policy reproduction benches (repro_*.cpp): model/GPU deployment, traces, statistics.
+// Shared setup of the serving-policy reproduction benches (repro_*.cpp): deployment, traces, statistics.
 #pragma once
 
 #include <fmt/core.h>
