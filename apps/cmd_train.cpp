@@ -15,6 +15,7 @@
 #include "schedkit/train/plot.h"
 #include "schedkit/train/registry.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::cli {
 namespace {
@@ -67,26 +68,14 @@ std::vector<double> ParseMetrics(const std::string& spec) {
     text.assign(std::istreambuf_iterator<char>(in), {});
     where = spec.substr(1);
   }
-  size_t line = 1, pos = 0;
-  while (pos < text.size()) {
-    const size_t end = text.find_first_of(",\n", pos);
-    std::string tok = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    tok.erase(0, tok.find_first_not_of(" \t\r"));
-    tok.erase(tok.find_last_not_of(" \t\r") + 1);
-    if (!tok.empty()) {
-      size_t used = 0;
-      double v = 0;
-      try {
-        v = std::stod(tok, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != tok.size()) throw Error(fmt::format("{}: line {}: '{}' is not a number", where, line, tok));
-      out.push_back(v);
+  const auto lines = util::SplitList(text, '\n');
+  for (size_t line = 0; line < lines.size(); ++line) {
+    for (std::string_view tok : util::SplitList(lines[line], ',')) {
+      const size_t first = tok.find_first_not_of(" \t\r");
+      if (first == std::string_view::npos) continue;  // blank item
+      tok = tok.substr(first, tok.find_last_not_of(" \t\r") + 1 - first);
+      out.push_back(util::ParseDouble(tok, fmt::format("{}: line {}", where, line + 1)));
     }
-    if (end == std::string::npos) break;
-    if (text[end] == '\n') ++line;
-    pos = end + 1;
   }
   return out;
 }

@@ -8,6 +8,6 @@ namespace schedkit::cli {
 void AddServeCommands(CLI::App& app);      // simulate, capacity (cmd_serve.cpp)
 void AddTrainCommands(CLI::App& app);      // lr (cmd_train.cpp)
 void AddDiffusionCommands(CLI::App& app);  // diffusion (cmd_diffusion.cpp)
-void AddGraphCommands(CLI::App& app);      // dag, soc, jssp (cmd_graph.cpp)
+void AddGraphCommands(CLI::App& app);      // dag, soc, jssp (cmd_graph*.cpp)
 
 }  // namespace schedkit::cli

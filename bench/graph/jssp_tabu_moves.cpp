@@ -2,6 +2,7 @@
 // one trajectory (population 0) and TS/PR (population 10). Needs ../shared/data/jssp.
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <filesystem>
 
 #include "schedkit/graph/jssp_instance.h"
@@ -24,7 +25,7 @@ void BM_TabuMoves(benchmark::State& state) {
   o.time_limit_s = 1000;
   o.max_iterations = 200000;
   o.population = static_cast<int>(state.range(0));
-  long long moves = 0, makespan = 0;
+  int64_t moves = 0, makespan = 0;
   for (auto _ : state) {
     const TabuResult r = TabuSearch(inst, start, o);
     moves += r.iterations;

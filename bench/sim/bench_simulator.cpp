@@ -1,4 +1,4 @@
-// Simulator speed (issue 2 targets), a bench program printing medians:
+// Simulator speed against its targets, a bench program printing medians:
 //  1. the full Azure 2023 conv trace (19,366 requests) at half its rate (time scale 2) on one replica,
 //     Llama-2-7B on A100, sarathi and vllm: wall time per run (target <= 0.2 s);
 //  2. synthetic requests with conv-like lognormal lengths, 10^4 / 10^5 / 10^6: wall time and peak RSS

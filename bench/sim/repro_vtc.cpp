@@ -1,7 +1,7 @@
 // Reproduction: VTC (Sheng et al., OSDI 2024) vs FCFS with one overloading client. Paper: VTC keeps the
-// service difference between backlogged clients within a bound (2U in the paper's theorem; we check 2 x 2U as
-// the clarifications ask); FCFS lets the heavy client take service in proportion to its rate, the difference
-// growing without bound.
+// service difference between backlogged clients within a bound (2U in the paper's theorem; we check 2 x 2U,
+// the bound being a reconstruction); FCFS lets the heavy client take service in proportion to its rate, the
+// difference growing without bound.
 // Workload (synthetic assignment from real lengths: no shared trace has client ids): conv-trace lengths
 // resampled, two clients with Poisson arrivals, client 0 at 2 x client 1's rate (6 vs 3 req/s, both above
 // half the capacity of about 3.8 req/s, as in the paper's "overload" suite with 3 vs 1.5), 6 minutes,

@@ -1,4 +1,4 @@
-// Evaluating a schedule for 10^6 steps must take <= 50 ms (issue 4). One benchmark per schedule, grouped by
+// Evaluating a schedule for 10^6 steps must take <= 50 ms. One benchmark per schedule, grouped by
 // family in the name; each iteration evaluates (or steps) 10^6 times. Run with
 //   build/release/bench/train/bench_lr_schedules --benchmark_repetitions=5
 //   --benchmark_report_aggregates_only=true

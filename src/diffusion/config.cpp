@@ -4,12 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <limits>
 #include <utility>
 
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::diffusion {
 
@@ -28,16 +27,12 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-std::optional<double> ParseNumber(const std::string& s) {
-  if (s.empty()) return std::nullopt;
+// A number, or diffusers' +-inf (util::ParseDouble takes finite numbers only).
+double ParseNumber(const std::string& s, std::string_view what) {
   const std::string l = Lower(s);
   if (l == "inf" || l == "+inf") return std::numeric_limits<double>::infinity();
   if (l == "-inf") return -std::numeric_limits<double>::infinity();
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(s.c_str(), &end);
-  if (end == s.c_str() || *end != '\0') return std::nullopt;
-  return v;
+  return util::ParseDouble(s, what);
 }
 }  // namespace
 
@@ -110,16 +105,10 @@ void SchedulerConfig::SetFromString(std::string_view key, std::string_view raw) 
   }
   switch (k.type) {
     case ConfigType::kBool:
-      if (l == "true" || l == "1") return Set(key, true);
-      if (l == "false" || l == "0") return Set(key, false);
-      throw Error(
-          fmt::format("config key '{}' of {} expects true or false, got '{}'", key, class_name_, text));
+      return Set(key, util::ParseBool(l, fmt::format("config key '{}' of {}", key, class_name_)));
     case ConfigType::kNumber:
     case ConfigType::kOptionalNumber: {
-      auto v = ParseNumber(text);
-      if (!v)
-        throw Error(fmt::format("config key '{}' of {} expects a number, got '{}'", key, class_name_, text));
-      return Set(key, *v);
+      return Set(key, ParseNumber(text, fmt::format("config key '{}' of {} (a number)", key, class_name_)));
     }
     case ConfigType::kString:
     case ConfigType::kOptionalString:
@@ -129,20 +118,11 @@ void SchedulerConfig::SetFromString(std::string_view key, std::string_view raw) 
       if (!body.empty() && body.front() == '[') body = body.substr(1);
       if (!body.empty() && body.back() == ']') body.pop_back();
       std::vector<double> list;
-      size_t pos = 0;
-      while (pos <= body.size()) {
-        size_t comma = body.find(',', pos);
-        if (comma == std::string::npos) comma = body.size();
-        const std::string item = Trim(std::string_view(body).substr(pos, comma - pos));
-        if (!item.empty()) {
-          auto v = ParseNumber(item);
-          if (!v) {
-            throw Error(fmt::format("config key '{}' of {} expects a list of numbers, got '{}'", key,
-                                    class_name_, text));
-          }
-          list.push_back(*v);
-        }
-        pos = comma + 1;
+      const std::string what =
+          fmt::format("config key '{}' of {} (a list of numbers, got '{}')", key, class_name_, text);
+      for (std::string_view raw_item : util::SplitList(body, ',')) {
+        const std::string item = Trim(raw_item);
+        if (!item.empty()) list.push_back(ParseNumber(item, what));
       }
       return Set(key, std::move(list));
     }

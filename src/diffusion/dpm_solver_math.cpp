@@ -5,16 +5,17 @@
 #include <cmath>
 
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::diffusion::internal {
 
 DpmAlgorithm ParseDpmAlgorithm(const std::string& n) {
-  if (n == "dpmsolver") return DpmAlgorithm::kDpmSolver;
-  if (n == "dpmsolver++") return DpmAlgorithm::kDpmSolverPP;
-  if (n == "sde-dpmsolver") return DpmAlgorithm::kSdeDpmSolver;
-  if (n == "sde-dpmsolver++") return DpmAlgorithm::kSdeDpmSolverPP;
-  throw Error("unknown algorithm_type '" + n +
-              "'; valid values: dpmsolver, dpmsolver++, sde-dpmsolver, sde-dpmsolver++");
+  static constexpr util::NamedValue<DpmAlgorithm> kAlgorithms[] = {
+      {"dpmsolver", DpmAlgorithm::kDpmSolver},
+      {"dpmsolver++", DpmAlgorithm::kDpmSolverPP},
+      {"sde-dpmsolver", DpmAlgorithm::kSdeDpmSolver},
+      {"sde-dpmsolver++", DpmAlgorithm::kSdeDpmSolverPP}};
+  return util::ParseEnum<DpmAlgorithm>(n, "algorithm_type", kAlgorithms);
 }
 
 namespace {

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -28,7 +30,7 @@ Ds3Job ParseDs3Job(std::istream& in, const std::string& source) {
   Ds3Job job;
   job.source = source;
   std::vector<PendingTask> pending;
-  long long declared = -1;
+  int64_t declared = -1;
   struct Vol {
     int src, dst;
     double volume;
@@ -49,8 +51,8 @@ Ds3Job ParseDs3Job(std::istream& in, const std::string& source) {
       if (declared <= 0) r.Fail("the task count must be > 0");
     } else if (w[0] == "comm_vol") {
       if (w.size() != 4) r.Fail("expected 'comm_vol <src_id> <dst_id> <volume>'");
-      Vol v{static_cast<int>(r.Int(w[1], "source task id")),
-            static_cast<int>(r.Int(w[2], "destination task id")), r.Number(w[3], "volume"), r.line_number()};
+      Vol v{r.Int32(w[1], "source task id"), r.Int32(w[2], "destination task id"), r.Number(w[3], "volume"),
+            r.line_number()};
       if (v.volume < 0) r.Fail("the volume must be >= 0");
       volumes.push_back(v);
     } else {
@@ -79,7 +81,7 @@ Ds3Job ParseDs3Job(std::istream& in, const std::string& source) {
       // <task_name> <task_id> [pred ...]
       if (w.size() < 2)
         r.Fail(fmt::format("expected '<task_name> <task_id> [predecessor ids]', found '{}'", line));
-      const long long id = r.Int(w[1], "task id");
+      const int64_t id = r.Int(w[1], "task id");
       if (id != job.graph.num_tasks()) {
         r.Fail(fmt::format("task ids must be 0..{} in order; expected {}, found {}", declared - 1,
                            job.graph.num_tasks(), id));
@@ -90,7 +92,7 @@ Ds3Job ParseDs3Job(std::istream& in, const std::string& source) {
       PendingTask t;
       t.line = r.line_number();
       for (size_t i = 2; i < w.size(); ++i) {
-        const long long p = r.Int(w[i], "predecessor id");
+        const int64_t p = r.Int(w[i], "predecessor id");
         if (p < 0 || p >= declared)
           r.Fail(fmt::format("predecessor id {} out of range 0..{}", p, declared - 1));
         t.preds.push_back(static_cast<int>(p));
@@ -155,8 +157,8 @@ bool IsResourceAttribute(std::string_view w) {
 }
 
 // add_new_resource in either format; returns the declared number of functionalities.
-long long ParseResourceHeader(const LineReader& r, const std::vector<std::string_view>& w, Ds3Cluster& c,
-                              bool& keyword_format) {
+int64_t ParseResourceHeader(const LineReader& r, const std::vector<std::string_view>& w, Ds3Cluster& c,
+                            bool& keyword_format) {
   if (w.size() >= 2 && (w[1] == "resource_type" || w[1] == "resoruce_type")) {
     keyword_format = true;
     if (w.size() % 2 == 0) r.Fail("add_new_resource: expected '<keyword> <value>' pairs");
@@ -172,8 +174,8 @@ long long ParseResourceHeader(const LineReader& r, const std::vector<std::string
     }
     c.type = kv["resource_type"];
     c.name = kv["resource_name"];
-    c.id = static_cast<int>(r.Int(kv["resource_ID"], "resource_ID"));
-    c.capacity = static_cast<int>(r.Int(kv["capacity"], "capacity"));
+    c.id = r.Int32(kv["resource_ID"], "resource_ID");
+    c.capacity = r.Int32(kv["capacity"], "capacity");
     c.dvfs_mode = kv.count("DVFS_mode") ? kv["DVFS_mode"] : "";
     return r.Int(kv["num_supported_functionalities"], "num_supported_functionalities");
   }
@@ -186,8 +188,8 @@ long long ParseResourceHeader(const LineReader& r, const std::vector<std::string
   keyword_format = false;
   c.type = std::string(w[1]);
   c.name = std::string(w[2]);
-  c.id = static_cast<int>(r.Int(w[3], "resource id"));
-  c.capacity = static_cast<int>(r.Int(w[4], "capacity"));
+  c.id = r.Int32(w[3], "resource id");
+  c.capacity = r.Int32(w[4], "capacity");
   c.dvfs_mode = std::string(w[6]);
   return r.Int(w[5], "number of functionalities");
 }
@@ -207,7 +209,7 @@ Ds3Soc ParseDs3Soc(std::istream& in, const std::string& source) {
   std::vector<Band> bands;
   bool keyword_format = true;
   double comm_band_self = 1.0;  // DS3 default
-  long long remaining = 0;      // functionality lines still expected for the current resource
+  int64_t remaining = 0;        // functionality lines still expected for the current resource
   std::string line;
   while (r.Next(line)) {
     const auto w = SplitWords(line);
@@ -236,8 +238,8 @@ Ds3Soc ParseDs3Soc(std::istream& in, const std::string& source) {
       comm_band_self = r.Number(w[1], "bandwidth");
     } else if (w[0] == "comm_band") {
       if (w.size() != 4) r.Fail("expected 'comm_band <src_id> <dst_id> <bandwidth>'");
-      Band b{static_cast<int>(r.Int(w[1], "resource id")), static_cast<int>(r.Int(w[2], "resource id")),
-             r.Number(w[3], "bandwidth"), std::nullopt, r.line_number()};
+      Band b{r.Int32(w[1], "resource id"), r.Int32(w[2], "resource id"), r.Number(w[3], "bandwidth"),
+             std::nullopt, r.line_number()};
       if (keyword_format) b.self = comm_band_self;
       bands.push_back(b);
     } else if (IsResourceAttribute(w[0])) {
@@ -331,33 +333,36 @@ Problem ParseStg(std::istream& in, const std::string& source, int num_procs) {
   };
   if (!next_data()) throw Error(fmt::format("{}: empty file", source));
   if (w.size() != 1) r.Fail("expected the number of tasks alone on the first line");
-  const long long n = r.Int(w[0], "task count");
-  if (n < 0) r.Fail("the task count must be >= 0");
+  const int64_t n = r.Int(w[0], "task count");
+  // Task ids (0..n+1, with the two dummy tasks) are int.
+  if (n < 0 || n > std::numeric_limits<int32_t>::max() - 2) {
+    r.Fail(fmt::format("the task count must be in [0, {}]", std::numeric_limits<int32_t>::max() - 2));
+  }
   Problem p;
   p.graph.name = source;
   std::vector<std::vector<int>> preds(n + 2);
   std::vector<double> costs(n + 2);
   std::vector<int> lines(n + 2);
-  for (long long t = 0; t < n + 2; ++t) {
+  for (int64_t t = 0; t < n + 2; ++t) {
     if (!next_data()) throw Error(fmt::format("{}: expected {} task lines, found {}", source, n + 2, t));
     if (w.size() < 3) r.Fail("expected '<id> <cost> <n_preds> <pred ids...>'");
     if (r.Int(w[0], "task id") != t) r.Fail(fmt::format("expected task id {}", t));
     costs[t] = r.Number(w[1], "processing time");
     if (costs[t] < 0) r.Fail("the processing time must be >= 0");
-    const long long np = r.Int(w[2], "predecessor count");
+    const int64_t np = r.Int(w[2], "predecessor count");
     if (np < 0 || static_cast<size_t>(np) + 3 != w.size()) {
-      r.Fail(fmt::format("the line lists {} predecessors but says {}", static_cast<long long>(w.size()) - 3,
-                         np));
+      r.Fail(
+          fmt::format("the line lists {} predecessors but says {}", static_cast<int64_t>(w.size()) - 3, np));
     }
     for (size_t i = 3; i < w.size(); ++i) {
-      const long long pr = r.Int(w[i], "predecessor id");
+      const int64_t pr = r.Int(w[i], "predecessor id");
       if (pr < 0 || pr >= n + 2) r.Fail(fmt::format("predecessor id {} out of range 0..{}", pr, n + 1));
       preds[t].push_back(static_cast<int>(pr));
     }
     lines[t] = r.line_number();
     p.graph.AddTask(fmt::format("t{}", t));
   }
-  for (long long t = 0; t < n + 2; ++t) {
+  for (int64_t t = 0; t < n + 2; ++t) {
     for (int pr : preds[t]) {
       try {
         p.graph.AddEdge(pr, static_cast<int>(t), 0.0);
@@ -368,7 +373,7 @@ Problem ParseStg(std::istream& in, const std::string& source, int num_procs) {
   }
   for (int k = 0; k < num_procs; ++k) p.proc_names.push_back(fmt::format("P{}", k));
   p.cost.resize(static_cast<size_t>(n + 2) * num_procs);
-  for (long long t = 0; t < n + 2; ++t) {
+  for (int64_t t = 0; t < n + 2; ++t) {
     for (int k = 0; k < num_procs; ++k) p.cost[t * num_procs + k] = costs[t];
   }
   p.bandwidth.assign(static_cast<size_t>(num_procs) * num_procs, 1.0);

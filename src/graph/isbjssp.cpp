@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -19,14 +21,14 @@ struct Sim {
   const IsbjsspOptions& opt;
   int n, m;
   std::vector<JobState> state;
-  std::vector<int> next;              // operation index the job is on (processing/blocked) or waits for
-  std::vector<long long> remaining;   // processing left of the current operation
-  std::vector<long long> since;       // time the job became ready for its next machine
-  std::vector<long long> work_left;   // unprocessed work, current operation included
-  std::vector<int> holder;            // per machine: job holding it, -1 when free
-  std::vector<long long> down_until;  // per machine
+  std::vector<int> next;            // operation index the job is on (processing/blocked) or waits for
+  std::vector<int64_t> remaining;   // processing left of the current operation
+  std::vector<int64_t> since;       // time the job became ready for its next machine
+  std::vector<int64_t> work_left;   // unprocessed work, current operation included
+  std::vector<int> holder;          // per machine: job holding it, -1 when free
+  std::vector<int64_t> down_until;  // per machine
   IsbjsspResult res;
-  long long now = 0;
+  int64_t now = 0;
 
   Sim(const JsspInstance& i, const IsbjsspOptions& o)
       : inst(i),
@@ -56,7 +58,7 @@ struct Sim {
   double Key(int j) const {
     const int o = TargetOp(j);
     const int k = inst.IndexInJob(o);
-    const long long wl = work_left[j];  // unprocessed work, the target operation included
+    const int64_t wl = work_left[j];  // unprocessed work, the target operation included
     switch (opt.rule) {
       case DispatchRule::kSpt:
         return inst.proc[o];
@@ -73,7 +75,7 @@ struct Sim {
       case DispatchRule::kFifo:
         return static_cast<double>(since[j]);
       case DispatchRule::kFddMwkr: {
-        long long fdd = 0;
+        int64_t fdd = 0;
         for (int x = 0; x <= k; ++x) fdd += inst.proc[inst.Op(j, x)];
         return wl > 0 ? static_cast<double>(fdd) / static_cast<double>(wl) : 0.0;
       }
@@ -185,8 +187,10 @@ struct Sim {
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     std::uniform_int_distribution<int> down(1, dmax);
     int done = 0;
-    const long long limit =
-        1000LL * (1 + std::accumulate(inst.proc.begin(), inst.proc.end(), 0LL)) * (1 + dmax);
+    // A safety horizon far beyond any real finish; saturated rather than overflowed on huge instances.
+    int64_t limit = std::numeric_limits<int64_t>::max();
+    const int64_t total = 1 + std::accumulate(inst.proc.begin(), inst.proc.end(), int64_t{0});
+    if (total <= limit / 1000 / (1 + int64_t{dmax})) limit = int64_t{1000} * total * (1 + dmax);
     while (true) {
       Dispatch();
       done = 0;
@@ -238,8 +242,8 @@ std::vector<std::string> FindIsbjsspViolations(const JsspInstance& inst, const I
     out.push_back("wrong number of operation records");
     return out;
   }
-  long long makespan = 0;
-  std::vector<std::vector<std::pair<long long, long long>>> holds(inst.num_machines);
+  int64_t makespan = 0;
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> holds(inst.num_machines);
   for (int j = 0; j < inst.num_jobs; ++j) {
     for (int k = 0; k < inst.num_machines; ++k) {
       const int o = inst.Op(j, k);
@@ -248,7 +252,7 @@ std::vector<std::string> FindIsbjsspViolations(const JsspInstance& inst, const I
         out.push_back(fmt::format("job {} op {}: bad holding interval [{}, {})", j, k, rec.enter, rec.leave));
         continue;
       }
-      long long done = 0, last_end = rec.enter;
+      int64_t done = 0, last_end = rec.enter;
       for (const auto& [s, e] : rec.runs) {
         if (s < last_end || e <= s || e > rec.leave) {
           out.push_back(

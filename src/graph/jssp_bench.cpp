@@ -3,20 +3,24 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <set>
 
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
-double GapPercent(long long makespan, long long ub) {
+double GapPercent(int64_t makespan, int64_t ub) {
   return ub > 0 ? 100.0 * static_cast<double>(makespan - ub) / static_cast<double>(ub) : 0.0;
 }
 
 std::string SizeClass(const std::string& instance, const std::string& family) {
   if (family != "ta" && family != "dmu") return family;
-  const int num = std::stoi(instance.substr(family.size()));
+  const int32_t num =
+      util::ParseInt32(std::string_view(instance).substr(std::min(family.size(), instance.size())),
+                       fmt::format("number of instance '{}' in family '{}'", instance, family));
   const int lo = (num - 1) / 10 * 10 + 1;
   return fmt::format("{}{:02d}-{:02d}", family, lo, lo + 9);
 }
@@ -90,7 +94,7 @@ std::string FormatJsspBench(const JsspBenchOptions& o, const std::vector<JsspBen
   out += "\n" + sep + "\n";
   for (const auto& row : rows) {
     out += fmt::format("| {} | {}x{} | {} |", row.instance, row.jobs, row.machines, row.ub);
-    for (long long m : row.rule_makespan) out += fmt::format(" {} ({:.1f} %) |", m, GapPercent(m, row.ub));
+    for (int64_t m : row.rule_makespan) out += fmt::format(" {} ({:.1f} %) |", m, GapPercent(m, row.ub));
     if (o.tabu) {
       out += fmt::format(" {} ({:.2f} %) | {} | {} | {:.1f} | {} ({:.2f} %) |", row.tabu_makespan,
                          GapPercent(row.tabu_makespan, row.ub), row.tabu_stopped_by, row.tabu_iterations,

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "schedkit/util/error.h"
 
@@ -174,7 +175,7 @@ void JsspGraph::UpdateHeads(int mach, int lo, int hi) {
     const int o = topo_[i];
     if (mark_[o] != st) continue;
     --pending;
-    const long long h = std::max(End(jpred_[o]), End(mpred_[o]));
+    const int64_t h = std::max(End(jpred_[o]), End(mpred_[o]));
     if (h != head_[o]) {
       head_[o] = h;
       mark(jsucc_[o]);
@@ -200,7 +201,7 @@ void JsspGraph::UpdateTails(int mach, int lo, int hi) {
     const int o = topo_[i];
     if (mark_[o] != st) continue;
     --pending;
-    const long long t = std::max(TailFrom(jsucc_[o]), TailFrom(msucc_[o]));
+    const int64_t t = std::max(TailFrom(jsucc_[o]), TailFrom(msucc_[o]));
     if (t != tail_[o]) {
       tail_[o] = t;
       mark(jpred_[o]);
@@ -237,7 +238,7 @@ bool JsspGraph::Move(int mach, int from, int to) {
   return true;
 }
 
-long long JsspGraph::MoveEstimate(int mach, int from, int to) const {
+int64_t JsspGraph::MoveEstimate(int mach, int from, int to) const {
   const auto& s = seq_[mach];
   const int lo = std::min(from, to), hi = std::max(from, to);
   seg_.assign(s.begin() + lo, s.begin() + hi + 1);
@@ -248,15 +249,15 @@ long long JsspGraph::MoveEstimate(int mach, int from, int to) const {
   }
   const int len = static_cast<int>(seg_.size());
   seg_head_.resize(len);
-  long long prev_end = lo > 0 ? End(s[lo - 1]) : 0;
+  int64_t prev_end = lo > 0 ? End(s[lo - 1]) : 0;
   for (int i = 0; i < len; ++i) {
     seg_head_[i] = std::max(End(jpred_[seg_[i]]), prev_end);
     prev_end = seg_head_[i] + proc_[seg_[i]];
   }
-  long long next_tail = hi + 1 < static_cast<int>(s.size()) ? TailFrom(s[hi + 1]) : 0;
-  long long best = 0;
+  int64_t next_tail = hi + 1 < static_cast<int>(s.size()) ? TailFrom(s[hi + 1]) : 0;
+  int64_t best = 0;
   for (int i = len - 1; i >= 0; --i) {
-    const long long q = std::max(TailFrom(jsucc_[seg_[i]]), next_tail);
+    const int64_t q = std::max(TailFrom(jsucc_[seg_[i]]), next_tail);
     best = std::max(best, seg_head_[i] + proc_[seg_[i]] + q);
     next_tail = q + proc_[seg_[i]];
   }

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <random>
 
@@ -50,15 +51,15 @@ JsspStep JsspEnv::Step(int job) {
     throw Error(fmt::format("job-shop action: job {} has no operation left", job));
   const int o = inst_.Op(job, next_[job]);
   const int mach = inst_.machine[o];
-  const long long start = std::max(job_ready_[job], machine_ready_[mach]);
-  const long long end = start + inst_.proc[o];
+  const int64_t start = std::max(job_ready_[job], machine_ready_[mach]);
+  const int64_t end = start + inst_.proc[o];
   schedule_.start[o] = start;
   job_ready_[job] = machine_ready_[mach] = end;
   work_left_[job] -= inst_.proc[o];
   ++next_[job];
   ++scheduled_;
   JsspStep s;
-  const long long before = schedule_.makespan;
+  const int64_t before = schedule_.makespan;
   schedule_.makespan = std::max(schedule_.makespan, end);
   s.reward = -static_cast<double>(schedule_.makespan - before);
   s.done = scheduled_ == inst_.num_ops();

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "schedkit/util/error.h"
@@ -69,7 +70,7 @@ bool GecodeAvailable() {
 #endif
 }
 
-JsspExactResult SolveJsspExact(const JsspInstance& inst, long long upper_bound, double time_limit_s) {
+JsspExactResult SolveJsspExact(const JsspInstance& inst, int64_t upper_bound, double time_limit_s) {
   if (!(time_limit_s > 0)) throw Error(fmt::format("the time limit must be > 0 s, got {}", time_limit_s));
   if (upper_bound < inst.TrivialLowerBound()) {
     throw Error(fmt::format("upper bound {} is below the trivial lower bound {}", upper_bound,
@@ -89,12 +90,12 @@ JsspExactResult SolveJsspExact(const JsspInstance& inst, long long upper_bound, 
     res.best.makespan = 0;
     for (int o = 0; o < inst.num_ops(); ++o) {
       res.best.start[o] = s->starts()[o].val();
-      res.best.makespan = std::max<long long>(res.best.makespan, res.best.start[o] + inst.proc[o]);
+      res.best.makespan = std::max<int64_t>(res.best.makespan, res.best.start[o] + inst.proc[o]);
     }
     delete s;
   }
   res.proven = !search.stopped();
-  res.nodes = static_cast<long long>(search.statistics().node);
+  res.nodes = static_cast<int64_t>(search.statistics().node);
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
 #else

@@ -3,7 +3,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "schedkit/graph/text_lines.h"
@@ -11,18 +14,24 @@
 
 namespace schedkit::graph {
 
-long long JsspInstance::TrivialLowerBound() const {
-  long long best = 0;
-  std::vector<long long> load(num_machines, 0);
+namespace {
+// Operation indices are int; makespans are int64_t sums of int32_t times over at most this many operations.
+constexpr int64_t kMaxOperations = 10'000'000;
+constexpr int64_t kMaxProcessingTime = std::numeric_limits<int32_t>::max();
+}  // namespace
+
+int64_t JsspInstance::TrivialLowerBound() const {
+  int64_t best = 0;
+  std::vector<int64_t> load(num_machines, 0);
   for (int j = 0; j < num_jobs; ++j) {
-    long long len = 0;
+    int64_t len = 0;
     for (int k = 0; k < num_machines; ++k) {
       len += proc[Op(j, k)];
       load[machine[Op(j, k)]] += proc[Op(j, k)];
     }
     best = std::max(best, len);
   }
-  for (long long l : load) best = std::max(best, l);
+  for (int64_t l : load) best = std::max(best, l);
   return best;
 }
 
@@ -41,25 +50,32 @@ JsspInstance ParseJsspInstance(std::istream& in, const std::string& source) {
   };
   if (!next_data()) throw Error(fmt::format("{}: empty instance file", source));
   if (w.size() != 2) r.Fail("expected '<n_jobs> <n_machines>'");
-  const long long n = r.Int(w[0], "number of jobs"), m = r.Int(w[1], "number of machines");
-  if (n < 1 || m < 1 || n * m > 10'000'000) r.Fail("the numbers of jobs and machines must be >= 1");
+  const int64_t n = r.Int(w[0], "number of jobs"), m = r.Int(w[1], "number of machines");
+  if (n < 1 || m < 1) r.Fail("the numbers of jobs and machines must be >= 1");
+  if (n > kMaxOperations / m) {  // n * m, compared without forming it (it may overflow)
+    r.Fail(fmt::format("{} jobs x {} machines exceeds {} operations", n, m, kMaxOperations));
+  }
   inst.num_jobs = static_cast<int>(n);
   inst.num_machines = static_cast<int>(m);
   inst.machine.resize(n * m);
   inst.proc.resize(n * m);
   for (int j = 0; j < n; ++j) {
     if (!next_data()) throw Error(fmt::format("{}: expected {} job lines, found {}", source, n, j));
-    if (static_cast<long long>(w.size()) != 2 * m) {
+    if (static_cast<int64_t>(w.size()) != 2 * m) {
       r.Fail(
           fmt::format("job {} lists {} numbers, expected {} ({} machine/time pairs)", j, w.size(), 2 * m, m));
     }
     for (int k = 0; k < m; ++k) {
-      const long long mach = r.Int(w[2 * k], "machine index");
-      const long long p = r.Int(w[2 * k + 1], "processing time");
+      const int64_t mach = r.Int(w[2 * k], "machine index");
+      const int64_t p = r.Int(w[2 * k + 1], "processing time");
       if (mach < 0 || mach >= m) {
         r.Fail(fmt::format("job {} operation {}: machine index {} out of range 0..{}", j, k, mach, m - 1));
       }
       if (p < 0) r.Fail(fmt::format("job {} operation {}: negative processing time {}", j, k, p));
+      if (p > kMaxProcessingTime) {
+        r.Fail(
+            fmt::format("job {} operation {}: processing time {} exceeds {}", j, k, p, kMaxProcessingTime));
+      }
       inst.machine[inst.Op(j, k)] = static_cast<int>(mach);
       inst.proc[inst.Op(j, k)] = static_cast<int>(p);
     }
@@ -107,14 +123,14 @@ std::map<std::string, JsspBounds> ReadJsspBounds(const std::string& path) {
     JsspBounds b;
     b.instance = f[c_inst];
     b.family = f[c_fam];
-    b.jobs = static_cast<int>(r.Int(f[c_jobs], "jobs"));
-    b.machines = static_cast<int>(r.Int(f[c_mach], "machines"));
+    b.jobs = r.Int32(f[c_jobs], "jobs");
+    b.machines = r.Int32(f[c_mach], "machines");
     b.lb = r.Int(f[c_lb], "lb");
     b.ub = r.Int(f[c_ub], "ub");
     b.optimal = r.Int(f[c_opt], "optimal") == 1;
-    if (c_clb < static_cast<long>(f.size()) && !f[c_clb].empty())
+    if (c_clb < static_cast<std::ptrdiff_t>(f.size()) && !f[c_clb].empty())
       b.cpsat600_lb = r.Int(f[c_clb], "cpsat600_lb");
-    if (c_cub < static_cast<long>(f.size()) && !f[c_cub].empty())
+    if (c_cub < static_cast<std::ptrdiff_t>(f.size()) && !f[c_cub].empty())
       b.cpsat600_ub = r.Int(f[c_cub], "cpsat600_ub");
     out[b.instance] = b;
   }
@@ -128,7 +144,7 @@ std::vector<std::string> FindJsspViolations(const JsspInstance& inst, const Jssp
         fmt::format("the schedule has {} operations, the instance {}", s.start.size(), inst.num_ops()));
     return out;
   }
-  long long makespan = 0;
+  int64_t makespan = 0;
   for (int j = 0; j < inst.num_jobs; ++j) {
     for (int k = 0; k < inst.num_machines; ++k) {
       const int o = inst.Op(j, k);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 #include "schedkit/util/error.h"
@@ -18,17 +19,17 @@ std::vector<std::array<double, JsspPolicy::kFeatures>> JsspPolicy::Features(cons
   for (int p : inst.proc) mean_p += p;
   mean_p = std::max(1.0, mean_p / inst.num_ops());
   const double m = inst.num_machines;
-  long long min_start = -1, min_end = -1;
+  int64_t min_start = -1, min_end = -1;
   for (int j : o.schedulable_jobs) {
     const int op = inst.Op(j, o.next_op[j]);
-    const long long s = std::max(o.job_ready[j], o.machine_ready[inst.machine[op]]);
+    const int64_t s = std::max(o.job_ready[j], o.machine_ready[inst.machine[op]]);
     if (min_start < 0 || s < min_start) min_start = s;
     if (min_end < 0 || s + inst.proc[op] < min_end) min_end = s + inst.proc[op];
   }
   std::vector<std::array<double, kFeatures>> out;
   for (int j : o.schedulable_jobs) {
     const int op = inst.Op(j, o.next_op[j]);
-    const long long s = std::max(o.job_ready[j], o.machine_ready[inst.machine[op]]);
+    const int64_t s = std::max(o.job_ready[j], o.machine_ready[inst.machine[op]]);
     out.push_back({-inst.proc[op] / mean_p, static_cast<double>(o.work_left[j]) / (mean_p * m),
                    (m - o.next_op[j]) / m, -static_cast<double>(s - min_start) / mean_p,
                    -static_cast<double>(s + inst.proc[op] - min_end) / mean_p});
@@ -115,7 +116,7 @@ JsspPolicyTrainResult TrainJsspPolicy(const JsspPolicyTrainOptions& opt) {
   return res;
 }
 
-long long EvaluateJsspPolicy(const JsspInstance& inst, const JsspPolicy& policy) {
+int64_t EvaluateJsspPolicy(const JsspInstance& inst, const JsspPolicy& policy) {
   JsspEnv env(inst);
   JsspObservation o = env.Reset();
   bool done = false;

@@ -3,25 +3,27 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
-DispatchRule ParseDispatchRule(const std::string& name) {
+namespace {
+// The last three are other spellings found in the literature.
+constexpr util::NamedValue<DispatchRule> kRuleNames[] = {
+    {"spt", DispatchRule::kSpt},          {"lpt", DispatchRule::kLpt},          {"mwkr", DispatchRule::kMwkr},
+    {"lwkr", DispatchRule::kLwkr},        {"mor", DispatchRule::kMor},          {"lor", DispatchRule::kLor},
+    {"fifo", DispatchRule::kFifo},        {"fdd/mwkr", DispatchRule::kFddMwkr}, {"mopnr", DispatchRule::kMor},
+    {"fdd-mwkr", DispatchRule::kFddMwkr}, {"fddmwkr", DispatchRule::kFddMwkr}};
+}  // namespace
+
+DispatchRule ParseDispatchRule(const std::string& name, std::string_view what) {
   std::string s;
   for (char c : name) s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (s == "spt") return DispatchRule::kSpt;
-  if (s == "lpt") return DispatchRule::kLpt;
-  if (s == "mwkr") return DispatchRule::kMwkr;
-  if (s == "lwkr") return DispatchRule::kLwkr;
-  if (s == "mor" || s == "mopnr") return DispatchRule::kMor;
-  if (s == "lor") return DispatchRule::kLor;
-  if (s == "fifo") return DispatchRule::kFifo;
-  if (s == "fdd/mwkr" || s == "fdd-mwkr" || s == "fddmwkr") return DispatchRule::kFddMwkr;
-  throw Error(fmt::format(
-      "unknown dispatching rule '{}' (valid: spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr)", name));
+  return util::ParseEnum<DispatchRule>(s, what, kRuleNames);
 }
 
 const char* DispatchRuleName(DispatchRule r) {
@@ -53,11 +55,11 @@ std::vector<DispatchRule> AllDispatchRules() {
 
 JsspSchedule ScheduleByRule(const JsspInstance& inst, DispatchRule rule) {
   const int n = inst.num_jobs, m = inst.num_machines;
-  std::vector<int> next(n, 0);             // index of the next unscheduled operation of each job
-  std::vector<long long> job_ready(n, 0);  // completion of the job's previous operation
-  std::vector<long long> mach_ready(m, 0);
-  std::vector<long long> work_left(n, 0);  // remaining processing time, next operation included
-  std::vector<long long> flow_due(n, 0);   // sum of processing times up to and including the next op
+  std::vector<int> next(n, 0);           // index of the next unscheduled operation of each job
+  std::vector<int64_t> job_ready(n, 0);  // completion of the job's previous operation
+  std::vector<int64_t> mach_ready(m, 0);
+  std::vector<int64_t> work_left(n, 0);  // remaining processing time, next operation included
+  std::vector<int64_t> flow_due(n, 0);   // sum of processing times up to and including the next op
   for (int j = 0; j < n; ++j) {
     for (int k = 0; k < m; ++k) work_left[j] += inst.proc[inst.Op(j, k)];
     flow_due[j] = inst.proc[inst.Op(j, 0)];
@@ -88,12 +90,12 @@ JsspSchedule ScheduleByRule(const JsspInstance& inst, DispatchRule rule) {
   s.start.assign(inst.num_ops(), 0);
   for (int step = 0; step < inst.num_ops(); ++step) {
     // Earliest completion over all next operations: machine M* and time C*.
-    long long best_c = std::numeric_limits<long long>::max();
+    int64_t best_c = std::numeric_limits<int64_t>::max();
     int best_m = -1;
     for (int j = 0; j < n; ++j) {
       if (next[j] == m) continue;
       const int o = inst.Op(j, next[j]);
-      const long long c = std::max(job_ready[j], mach_ready[inst.machine[o]]) + inst.proc[o];
+      const int64_t c = std::max(job_ready[j], mach_ready[inst.machine[o]]) + inst.proc[o];
       if (c < best_c) {
         best_c = c;
         best_m = inst.machine[o];
@@ -106,7 +108,7 @@ JsspSchedule ScheduleByRule(const JsspInstance& inst, DispatchRule rule) {
       if (next[j] == m) continue;
       const int o = inst.Op(j, next[j]);
       if (inst.machine[o] != best_m) continue;
-      const long long est = std::max(job_ready[j], mach_ready[best_m]);
+      const int64_t est = std::max(job_ready[j], mach_ready[best_m]);
       if (est > best_c || (est == best_c && inst.proc[o] > 0)) continue;  // cannot start before C*
       const double k = key(j);
       if (pick < 0 || k < pick_key) {
@@ -115,7 +117,7 @@ JsspSchedule ScheduleByRule(const JsspInstance& inst, DispatchRule rule) {
       }
     }
     const int o = inst.Op(pick, next[pick]);
-    const long long start = std::max(job_ready[pick], mach_ready[best_m]);
+    const int64_t start = std::max(job_ready[pick], mach_ready[best_m]);
     s.start[o] = start;
     job_ready[pick] = mach_ready[best_m] = start + inst.proc[o];
     s.makespan = std::max(s.makespan, start + inst.proc[o]);

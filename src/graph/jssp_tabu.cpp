@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <random>
 
 #include "schedkit/graph/jssp_disjunctive_graph.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
@@ -116,7 +118,7 @@ class Search {
     const int lo = std::max(1, static_cast<int>(opt.tenure_min_factor * base_tenure));
     const int hi = std::max(lo, static_cast<int>(opt.tenure_max_factor * base_tenure));
     tenure_ = std::uniform_int_distribution<int>(lo, hi);
-    stall_ = opt.stall_iterations > 0 ? opt.stall_iterations : 2000 + 10LL * n_;
+    stall_ = opt.stall_iterations > 0 ? opt.stall_iterations : 2000 + int64_t{10} * n_;
     lb_ = std::max(opt.lower_bound, inst.TrivialLowerBound());
     res_.initial_makespan = g_.makespan();
     res_.best = g_.Schedule();
@@ -189,7 +191,7 @@ class Search {
   }
   // Forbids restoring what the move reverses: the pair that was adjacent (kArc) or every jumped pair
   // (kPairs).
-  void SetTabu(const Move& m, long long until) {
+  void SetTabu(const Move& m, int64_t until) {
     const int op = g_.At(m.mach, m.from);
     const bool all = opt_.attribute == TabuAttribute::kPairs;
     if (m.from < m.to) {  // op was before the operations at from+1..to; from+1 was its machine successor
@@ -208,7 +210,7 @@ class Search {
   void Walk() {
     walk_makespan_ = g_.makespan();
     walk_orders_ = g_.orders();
-    long long last_improved = iter_;
+    int64_t last_improved = iter_;
     OfferGlobal();
     while (!CheckStop() && iter_ - last_improved <= stall_) {
       Neighbours(moves_);
@@ -217,9 +219,9 @@ class Search {
         break;
       }
       int pick = -1, ties = 0;
-      long long pick_est = 0;
+      int64_t pick_est = 0;
       for (size_t i = 0; i < moves_.size(); ++i) {
-        const long long est = g_.MoveEstimate(moves_[i].mach, moves_[i].from, moves_[i].to);
+        const int64_t est = g_.MoveEstimate(moves_[i].mach, moves_[i].from, moves_[i].to);
         if (pick >= 0 && est > pick_est) continue;
         if (est >= res_.best.makespan && IsTabu(moves_[i])) continue;  // aspiration: beating the best
         if (pick >= 0 && est == pick_est) {  // equal estimates: a uniform choice among them
@@ -312,7 +314,7 @@ class Search {
 
   struct Elite {
     Orders orders;
-    long long makespan;
+    int64_t makespan;
   };
 
   // Pool update in the manner of TS/PR: a copy of a member is rejected; otherwise the candidate joins and
@@ -374,15 +376,15 @@ class Search {
   const TabuOptions& opt_;
   JsspGraph g_;
   int n_;
-  std::vector<long long> tabu_until_;  // (a, b): "a right before b" is tabu until this iteration
+  std::vector<int64_t> tabu_until_;  // (a, b): "a right before b" is tabu until this iteration
   std::mt19937_64 rng_;
   std::uniform_int_distribution<int> tenure_;
-  long long stall_ = 0, lb_ = 0, iter_ = 0;
+  int64_t stall_ = 0, lb_ = 0, iter_ = 0;
   std::chrono::steady_clock::time_point wall0_;
   double cpu0_;
   TabuResult res_;
   Orders best_orders_, walk_orders_;
-  long long walk_makespan_ = 0;
+  int64_t walk_makespan_ = 0;
   std::vector<int> path_;
   std::vector<std::pair<int, int>> blocks_;
   std::vector<Move> moves_;
@@ -390,20 +392,30 @@ class Search {
 
 }  // namespace
 
-std::string TabuClockName(TabuClock c) { return c == TabuClock::kCpu ? "cpu" : "wall"; }
+namespace {
+constexpr util::NamedValue<TabuClock> kClockNames[] = {{"wall", TabuClock::kWall}, {"cpu", TabuClock::kCpu}};
+constexpr util::NamedValue<TabuAttribute> kAttributeNames[] = {{"arc", TabuAttribute::kArc},
+                                                               {"pairs", TabuAttribute::kPairs}};
+constexpr util::NamedValue<TabuNeighbourhood> kNeighbourhoodNames[] = {{"n5", TabuNeighbourhood::kN5},
+                                                                       {"n7", TabuNeighbourhood::kN7}};
+}  // namespace
 
-TabuClock ParseTabuClock(const std::string& name) {
-  if (name == "wall") return TabuClock::kWall;
-  if (name == "cpu") return TabuClock::kCpu;
-  throw Error(fmt::format("unknown clock '{}' (valid: wall, cpu)", name));
+std::string TabuClockName(TabuClock c) { return std::string(util::EnumName<TabuClock>(c, kClockNames)); }
+
+TabuClock ParseTabuClock(const std::string& name, std::string_view what) {
+  return util::ParseEnum<TabuClock>(name, what, kClockNames);
 }
 
-std::string TabuAttributeName(TabuAttribute a) { return a == TabuAttribute::kPairs ? "pairs" : "arc"; }
+std::string TabuAttributeName(TabuAttribute a) {
+  return std::string(util::EnumName<TabuAttribute>(a, kAttributeNames));
+}
 
-TabuAttribute ParseTabuAttribute(const std::string& name) {
-  if (name == "arc") return TabuAttribute::kArc;
-  if (name == "pairs") return TabuAttribute::kPairs;
-  throw Error(fmt::format("unknown tabu attribute '{}' (valid: arc, pairs)", name));
+TabuAttribute ParseTabuAttribute(const std::string& name, std::string_view what) {
+  return util::ParseEnum<TabuAttribute>(name, what, kAttributeNames);
+}
+
+TabuNeighbourhood ParseTabuNeighbourhood(const std::string& name, std::string_view what) {
+  return util::ParseEnum<TabuNeighbourhood>(name, what, kNeighbourhoodNames);
 }
 
 JsspSchedule ScheduleFromOrders(const JsspInstance& inst, const std::vector<std::vector<int>>& orders) {

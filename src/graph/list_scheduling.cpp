@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <queue>
 
 #include "schedkit/graph/processor_timeline.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
@@ -98,29 +101,20 @@ Choice BestEft(const Problem& p, const DagSchedule& s, const ProcessorTimelines&
 
 }  // namespace
 
-DagAlgorithm ParseDagAlgorithm(const std::string& name) {
-  if (name == "heft") return DagAlgorithm::kHeft;
-  if (name == "cpop") return DagAlgorithm::kCpop;
-  if (name == "peft") return DagAlgorithm::kPeft;
-  if (name == "met") return DagAlgorithm::kMet;
-  if (name == "etf") return DagAlgorithm::kEtf;
-  throw Error(fmt::format("unknown DAG algorithm '{}' (valid: heft, cpop, peft, met, etf)", name));
+namespace {
+constexpr util::NamedValue<DagAlgorithm> kAlgorithmNames[] = {{"heft", DagAlgorithm::kHeft},
+                                                              {"cpop", DagAlgorithm::kCpop},
+                                                              {"peft", DagAlgorithm::kPeft},
+                                                              {"met", DagAlgorithm::kMet},
+                                                              {"etf", DagAlgorithm::kEtf}};
+}  // namespace
+
+DagAlgorithm ParseDagAlgorithm(const std::string& name, std::string_view what) {
+  return util::ParseEnum<DagAlgorithm>(name, what, kAlgorithmNames);
 }
 
 const char* DagAlgorithmName(DagAlgorithm a) {
-  switch (a) {
-    case DagAlgorithm::kHeft:
-      return "heft";
-    case DagAlgorithm::kCpop:
-      return "cpop";
-    case DagAlgorithm::kPeft:
-      return "peft";
-    case DagAlgorithm::kMet:
-      return "met";
-    case DagAlgorithm::kEtf:
-      return "etf";
-  }
-  return "?";
+  return util::EnumName<DagAlgorithm>(a, kAlgorithmNames).data();  // the table holds string literals
 }
 
 std::vector<double> MeanCosts(const Problem& p) {
@@ -145,7 +139,7 @@ std::vector<std::vector<double>> MeanCommCosts(const Problem& p) {
   for (int i = 0; i < n; ++i) {
     for (const Arc& a : p.graph.succs[i]) {
       double sum = 0.0, same = 0.0;
-      long count = 0;
+      int64_t count = 0;
       if (a.volume > 0) {
         for (int x = 0; x < q; ++x) {
           if (!p.CanRun(i, x)) continue;
@@ -358,7 +352,7 @@ DagSchedule ScheduleEtf(const Problem& p) {
       }
     }
     const int t = ready[best_k];
-    ready.erase(ready.begin() + static_cast<long>(best_k));
+    ready.erase(ready.begin() + static_cast<std::ptrdiff_t>(best_k));
     s.tasks[t] = Placement{best.proc, best.start, best.score};
     tl.Place(best.proc, best.start, best.score);
     s.makespan = std::max(s.makespan, best.score);

@@ -1,6 +1,7 @@
 #include "schedkit/graph/soc_env.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "schedkit/graph/soc_simulator.h"
 #include "schedkit/util/error.h"
@@ -24,7 +25,7 @@ SocObservation SocEnv::Observe() const {
   const int q = sim_->num_pes();
   for (int p = 0; p < q; ++p) {
     o.pe_idle.push_back(sim_->PeIdle(p) ? 1 : 0);
-    o.pe_wait_us.push_back(std::max(sim_->PeAvailable(p) - o.now_us, 0LL));
+    o.pe_wait_us.push_back(std::max(sim_->PeAvailable(p) - o.now_us, int64_t{0}));
   }
   for (int key : sim_->ready()) {
     SocReadyTask t;
@@ -36,7 +37,8 @@ SocObservation SocEnv::Observe() const {
     for (int p = 0; p < q; ++p) {
       const double w = sim_->ExpectedExec(key, p);
       t.exec_us.push_back(w);
-      t.data_wait_us.push_back(w == kCannotRun ? 0 : std::max(sim_->DataReady(key, p) - o.now_us, 0LL));
+      t.data_wait_us.push_back(w == kCannotRun ? 0
+                                               : std::max(sim_->DataReady(key, p) - o.now_us, int64_t{0}));
     }
     o.ready.push_back(std::move(t));
   }

@@ -4,47 +4,42 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <limits>
 
 #include "schedkit/graph/list_scheduling.h"
 #include "schedkit/graph/soc_simulator.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
-SocScheduler ParseSocScheduler(const std::string& name) {
-  if (name == "met") return SocScheduler::kMet;
-  if (name == "etf") return SocScheduler::kEtf;
-  if (name == "heft" || name == "heft-rt") return SocScheduler::kHeftRt;
-  if (name == "table" || name == "cp") return SocScheduler::kTable;
-  if (name == "external") return SocScheduler::kExternal;
-  throw Error(fmt::format("unknown SoC scheduler '{}' (valid: met, etf, heft, table, cp)", name));
+namespace {
+// Names first, synonyms after (EnumName returns the first).
+constexpr util::NamedValue<SocScheduler> kSchedulerNames[] = {
+    {"met", SocScheduler::kMet},          {"etf", SocScheduler::kEtf},  {"heft", SocScheduler::kHeftRt},
+    {"table", SocScheduler::kTable},      {"cp", SocScheduler::kTable}, {"heft-rt", SocScheduler::kHeftRt},
+    {"external", SocScheduler::kExternal}};
+constexpr util::NamedValue<SocTableSource> kTableSourceNames[] = {{"opt", SocTableSource::kOptimised},
+                                                                  {"heft", SocTableSource::kHeft},
+                                                                  {"optimised", SocTableSource::kOptimised}};
+}  // namespace
+
+SocScheduler ParseSocScheduler(const std::string& name, std::string_view what) {
+  return util::ParseEnum<SocScheduler>(name, what, kSchedulerNames);
 }
 
-SocTableSource ParseSocTableSource(const std::string& name) {
-  if (name == "opt" || name == "optimised") return SocTableSource::kOptimised;
-  if (name == "heft") return SocTableSource::kHeft;
-  throw Error(fmt::format("unknown schedule table source '{}' (valid: opt, heft)", name));
+SocTableSource ParseSocTableSource(const std::string& name, std::string_view what) {
+  return util::ParseEnum<SocTableSource>(name, what, kTableSourceNames);
 }
 
 const char* SocSchedulerName(SocScheduler s) {
-  switch (s) {
-    case SocScheduler::kMet:
-      return "met";
-    case SocScheduler::kEtf:
-      return "etf";
-    case SocScheduler::kHeftRt:
-      return "heft";
-    case SocScheduler::kTable:
-      return "table";
-    case SocScheduler::kExternal:
-      return "external";
-  }
-  return "?";
+  return util::EnumName<SocScheduler>(s, kSchedulerNames).data();  // the table holds string literals
 }
 
 namespace {
-constexpr long long kNever = std::numeric_limits<long long>::max();
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 }
 
 SocSimulator::SocSimulator(const Ds3Soc& soc, const SocSimConfig& config) : config_(config) {
@@ -141,17 +136,16 @@ void SocSimulator::Reset(std::uint64_t seed) {
   cumulative_time_ = 0;
 }
 
-long long SocSimulator::CommTime(double volume, int from, int to) const {
+int64_t SocSimulator::CommTime(double volume, int from, int to) const {
   if (volume == 0) return 0;
-  return static_cast<long long>(volume /
-                                bandwidth_[static_cast<size_t>(from) * num_pes_ + to]);  // DS3: int()
+  return static_cast<int64_t>(volume / bandwidth_[static_cast<size_t>(from) * num_pes_ + to]);  // DS3: int()
 }
 
-long long SocSimulator::DataReady(int key, int pe) const {
+int64_t SocSimulator::DataReady(int key, int pe) const {
   const App& a = apps_[TaskApp(key)];
   const int local = TaskLocal(key);
   if (a.preds[local].empty()) return now_;
-  long long ready = 0;
+  int64_t ready = 0;
   for (const Arc& arc : a.preds[local]) {
     const int pk = PredKey(key, arc.task);
     ready = std::max(ready, task_finish_[pk] + CommTime(arc.volume, task_pe_[pk], pe));
@@ -184,11 +178,11 @@ void SocSimulator::Inject() {
   }
   ++jobs_in_system_;
   ++injected_;
-  long long wait = 0;
+  int64_t wait = 0;
   if (config_.fixed_injection) {
-    wait = static_cast<long long>(config_.scale_us);
+    wait = static_cast<int64_t>(config_.scale_us);
   } else {
-    wait = static_cast<long long>(std::exponential_distribution<double>(1.0 / config_.scale_us)(rng_));
+    wait = static_cast<int64_t>(std::exponential_distribution<double>(1.0 / config_.scale_us)(rng_));
   }
   next_inject_ = now_ + wait;
 }
@@ -219,8 +213,8 @@ void SocSimulator::MoveToExecutable(int key, int pe) {
   task_ready_at_[key] = DataReady(key, pe);
   auto& q = executable_[pe];
   // DS3 keeps the executable list sorted by job id (stable): insert after every task of older or equal jobs.
-  const long long seq = task_seq_[key];
-  auto it = std::upper_bound(q.begin(), q.end(), seq, [&](long long s, int k) { return s < task_seq_[k]; });
+  const int64_t seq = task_seq_[key];
+  auto it = std::upper_bound(q.begin(), q.end(), seq, [&](int64_t s, int k) { return s < task_seq_[k]; });
   q.insert(it, key);
 }
 
@@ -233,7 +227,7 @@ void SocSimulator::Assign(int ready_index, int pe) {
   const int key = ready_[ready_index];
   const double w = ExpectedExec(key, pe);
   if (w == kCannotRun) throw Error(fmt::format("action: {} cannot run this task", pe_names_[pe]));
-  pe_avail_[pe] = std::max({now_, pe_avail_[pe], DataReady(key, pe)}) + static_cast<long long>(w);
+  pe_avail_[pe] = std::max({now_, pe_avail_[pe], DataReady(key, pe)}) + static_cast<int64_t>(w);
   ready_.erase(ready_.begin() + ready_index);
   MoveToExecutable(key, pe);
 }
@@ -270,23 +264,23 @@ void SocSimulator::ScheduleBuiltIn() {
       for (size_t i = 0; i < r; ++i) {
         for (int p = 0; p < q; ++p) {
           if (ExpectedExec(ready_[i], p) != kCannotRun) {
-            etf_comm_[i * q + p] = std::max(DataReady(ready_[i], p) - now_, 0LL);
+            etf_comm_[i * q + p] = std::max(DataReady(ready_[i], p) - now_, int64_t{0});
           }
         }
       }
       etf_alive_.assign(r, 1);
       for (size_t round = 0; round < r; ++round) {
-        long long best = kNever;
+        int64_t best = kNever;
         size_t best_i = 0;
         int best_p = -1;
         for (size_t i = 0; i < r; ++i) {
           if (!etf_alive_[i]) continue;
           const int key = ready_[i];
           for (int p = 0; p < q; ++p) {
-            const long long comm = etf_comm_[i * q + p];
+            const int64_t comm = etf_comm_[i * q + p];
             if (comm < 0) continue;
-            const long long wait = std::max(pe_avail_[p] - now_, 0LL);
-            const long long finish = static_cast<long long>(ExpectedExec(key, p)) + std::max(comm, wait);
+            const int64_t wait = std::max(pe_avail_[p] - now_, int64_t{0});
+            const int64_t finish = static_cast<int64_t>(ExpectedExec(key, p)) + std::max(comm, wait);
             if (finish < best) {
               best = finish;
               best_i = i;
@@ -310,13 +304,12 @@ void SocSimulator::ScheduleBuiltIn() {
         return task_seq_[x] != task_seq_[y] ? task_seq_[x] < task_seq_[y] : x < y;
       });
       for (int key : ready_) {
-        long long best = kNever;
+        int64_t best = kNever;
         int best_p = -1;
         for (int p = 0; p < q; ++p) {
           const double w = ExpectedExec(key, p);
           if (w == kCannotRun) continue;
-          const long long finish =
-              std::max({DataReady(key, p), pe_avail_[p], now_}) + static_cast<long long>(w);
+          const int64_t finish = std::max({DataReady(key, p), pe_avail_[p], now_}) + static_cast<int64_t>(w);
           if (finish < best) {
             best = finish;
             best_p = p;
@@ -348,17 +341,17 @@ void SocSimulator::StartTasks() {
         ++i;
         continue;
       }
-      q.erase(q.begin() + static_cast<long>(i));
+      q.erase(q.begin() + static_cast<std::ptrdiff_t>(i));
       double w = ExpectedExec(key, p);
       if (config_.noise_sigma > 0) {
         const double f = std::normal_distribution<double>(1.0, config_.noise_sigma)(rng_);
         w = std::round(w * std::max(0.1, f));
       }
-      const long long dur = static_cast<long long>(w);
+      const int64_t dur = static_cast<int64_t>(w);
       pe_running_[p] = key;
       pe_busy_until_[p] = now_ + dur;
       task_finish_[key] = now_ + dur;
-      const long long from = std::max(now_, config_.warmup_us);
+      const int64_t from = std::max(now_, config_.warmup_us);
       if (now_ + dur > from) pe_busy_time_[p] += now_ + dur - from;
       ++tasks_run_;
       if (dur > 0) break;
@@ -396,7 +389,7 @@ bool SocSimulator::RunUntilDecision() {
       break;
     }
     // 5. Next time something can happen.
-    long long next = ready_.empty() ? kNever : now_ + 1;
+    int64_t next = ready_.empty() ? kNever : now_ + 1;
     for (int p = 0; p < num_pes_; ++p) {
       if (pe_running_[p] >= 0) {
         next = std::min(next, pe_busy_until_[p]);
@@ -422,11 +415,11 @@ SocSimResult SocSimulator::Result() const {
   r.completed_jobs = completed_;
   r.avg_job_time_us = completed_ > 0 ? cumulative_time_ / static_cast<double>(completed_) : 0.0;
   r.end_time_us = now_;
-  const double window = static_cast<double>(std::max(1LL, now_ - config_.warmup_us));
+  const double window = static_cast<double>(std::max(int64_t{1}, now_ - config_.warmup_us));
   r.throughput_jobs_per_ms = 1000.0 * static_cast<double>(completed_) / window;
   r.injection_rate_jobs_per_ms = 1000.0 * static_cast<double>(injected_) / window;
   r.pe_names = pe_names_;
-  for (long long b : pe_busy_time_) r.pe_utilisation.push_back(static_cast<double>(b) / window);
+  for (int64_t b : pe_busy_time_) r.pe_utilisation.push_back(static_cast<double>(b) / window);
   r.tasks_run = tasks_run_;
   return r;
 }

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <tuple>
 
@@ -72,7 +73,7 @@ SocTableTiming ReplaySocTable(const Problem& p, const SocTable& table) {
   const TableModel m(p);
   SocTableTiming timing;
   timing.finish.assign(n, 0);
-  std::vector<long long> pe_free(q, 0);
+  std::vector<int64_t> pe_free(q, 0);
   timing.makespan = EvaluateList(m, list, table.pe, timing.finish, pe_free);
   timing.start.resize(n);
   for (int t = 0; t < n; ++t) timing.start[t] = timing.finish[t] - m.Dur(t, table.pe[t]);

@@ -1,6 +1,7 @@
 // Lower bound on the makespan of every schedule table: PE-aware critical path plus a pigeonhole test per
 // PE class.
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace {
 // Resource-free heads and tails per (task, PE): head = earliest start of the task on that PE, tail = least
 // time from its finish there to the end of the job, both with every other task free to pick its PE.
 struct HeadsTails {
-  std::vector<long long> head, tail;  // n x q, kHuge where the PE cannot run the task
+  std::vector<int64_t> head, tail;  // n x q, kHuge where the PE cannot run the task
 };
 
 HeadsTails ComputeHeadsTails(const TableModel& m) {
@@ -26,14 +27,14 @@ HeadsTails ComputeHeadsTails(const TableModel& m) {
   h.tail.assign(m.n * q, kHuge);
   // Delay between the finish of u on x and the start of its successor on y along arc a.
   auto delay = [&](int a, int u, int x, int y) {
-    return std::max(m.Comm(a, x, y), m.Dur(u, x) == 0 ? 1LL : 0LL);
+    return std::max(m.Comm(a, x, y), m.Dur(u, x) == 0 ? int64_t{1} : int64_t{0});
   };
   for (int t : m.topo) {
     for (int r : m.capable[t]) {
-      long long s = 0;
+      int64_t s = 0;
       for (int a = m.pred_begin[t]; a < m.pred_begin[t + 1]; ++a) {
         const int u = m.pred_task[a];
-        long long best = kHuge;
+        int64_t best = kHuge;
         for (int x : m.capable[u]) best = std::min(best, h.head[u * q + x] + m.Dur(u, x) + delay(a, u, x, r));
         s = std::max(s, best);
       }
@@ -43,11 +44,11 @@ HeadsTails ComputeHeadsTails(const TableModel& m) {
   for (int i = m.n - 1; i >= 0; --i) {
     const int t = m.topo[i];
     for (int x : m.capable[t]) {
-      long long tl = 0;
+      int64_t tl = 0;
       for (int sc : m.succs[t]) {
         for (int a = m.pred_begin[sc]; a < m.pred_begin[sc + 1]; ++a) {
           if (m.pred_task[a] != t) continue;
-          long long best = kHuge;
+          int64_t best = kHuge;
           for (int y : m.capable[sc])
             best = std::min(best, delay(a, t, x, y) + m.Dur(sc, y) + h.tail[sc * q + y]);
           tl = std::max(tl, best);
@@ -63,7 +64,7 @@ HeadsTails ComputeHeadsTails(const TableModel& m) {
 // take more than m tasks (their other PEs cannot meet the target), so two of them share a PE, and every
 // pair that could share one ends too late.
 bool PigeonholeFeasible(const TableModel& m, const HeadsTails& h,
-                        const std::vector<std::vector<int>>& classes, long long target) {
+                        const std::vector<std::vector<int>>& classes, int64_t target) {
   const size_t q = static_cast<size_t>(m.q);
   auto span = [&](int t, int r) { return h.head[t * q + r] + m.Dur(t, r) + h.tail[t * q + r]; };
   std::vector<int> in_class(m.q, -1);
@@ -71,7 +72,7 @@ bool PigeonholeFeasible(const TableModel& m, const HeadsTails& h,
     for (int r : classes[k]) in_class[r] = static_cast<int>(k);
   for (size_t k = 0; k < classes.size(); ++k) {
     struct Forced {
-      long long head, dur, tail;
+      int64_t head, dur, tail;
     };
     std::vector<Forced> forced;
     for (int t = 0; t < m.n; ++t) {
@@ -103,8 +104,8 @@ bool PigeonholeFeasible(const TableModel& m, const HeadsTails& h,
         if (i != j)
           conflict[i * f + j] = std::min(ends(forced[i], forced[j]), ends(forced[j], forced[i])) > target;
     std::vector<size_t> clique;
-    long long steps = 0;
-    constexpr long long kMaxSteps = 200000;  // give up (claim nothing) past this
+    int64_t steps = 0;
+    constexpr int64_t kMaxSteps = 200000;  // give up (claim nothing) past this
     std::function<bool(size_t)> extend = [&](size_t from) {
       if (clique.size() == need) return true;
       for (size_t c = from; c < f && ++steps < kMaxSteps; ++c) {
@@ -125,14 +126,14 @@ bool PigeonholeFeasible(const TableModel& m, const HeadsTails& h,
 
 }  // namespace
 
-long long SocTableLowerBound(const Problem& p) {
+int64_t SocTableLowerBound(const Problem& p) {
   const TableModel m(p);
   const HeadsTails h = ComputeHeadsTails(m);
   const size_t q = static_cast<size_t>(m.q);
   // Critical path: every task needs head + time + tail on the best of its PEs.
-  long long lb = 0;
+  int64_t lb = 0;
   for (int t = 0; t < m.n; ++t) {
-    long long best = kHuge;
+    int64_t best = kHuge;
     for (int r : m.capable[t]) best = std::min(best, h.head[t * q + r] + m.Dur(t, r) + h.tail[t * q + r]);
     lb = std::max(lb, best);
   }

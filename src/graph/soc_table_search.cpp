@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <random>
 #include <tuple>
@@ -47,13 +48,13 @@ struct LocalSearch {
   const TableModel& m;
   std::mt19937_64 rng;
   std::vector<int> list, pos, pe;
-  std::vector<long long> fin, pe_free;
+  std::vector<int64_t> fin, pe_free;
 
   LocalSearch(const TableModel& model, std::uint64_t seed) : m(model), rng(seed) {
     fin.assign(m.n, 0);
     pe_free.assign(m.q, 0);
   }
-  long long Eval() { return EvaluateList(m, list, pe, fin, pe_free); }
+  int64_t Eval() { return EvaluateList(m, list, pe, fin, pe_free); }
   void Move(int from, int to) {
     if (from < to) {
       std::rotate(list.begin() + from, list.begin() + from + 1, list.begin() + to + 1);
@@ -99,16 +100,16 @@ struct LocalSearch {
 struct BranchAndBound {
   const TableModel& m;
   std::vector<int> sym;
-  long long best;
-  long long max_nodes, nodes = 0;
+  int64_t best;
+  int64_t max_nodes, nodes = 0;
   bool aborted = false;
   std::vector<int> best_list, best_pe;
 
   std::vector<int> topo_pos, pe, preds_left, list;
-  std::vector<long long> fin, avail, tail, est_fin;
+  std::vector<int64_t> fin, avail, tail, est_fin;
   std::vector<int> used;  // tasks appended per PE
 
-  BranchAndBound(const TableModel& model, std::vector<int> symmetry, long long upper, long long node_limit)
+  BranchAndBound(const TableModel& model, std::vector<int> symmetry, int64_t upper, int64_t node_limit)
       : m(model), sym(std::move(symmetry)), best(upper), max_nodes(node_limit) {
     topo_pos.assign(m.n, 0);
     for (int i = 0; i < m.n; ++i) topo_pos[m.topo[i]] = i;
@@ -130,17 +131,17 @@ struct BranchAndBound {
     }
   }
 
-  long long Bound(long long s_last, long long makespan) {
-    long long lb = makespan;
+  int64_t Bound(int64_t s_last, int64_t makespan) {
+    int64_t lb = makespan;
     for (int t : m.topo) {
       if (fin[t] >= 0) continue;
-      long long f = kHuge;
+      int64_t f = kHuge;
       for (int r : m.capable[t]) {
-        long long s = std::max(s_last, avail[r]);
+        int64_t s = std::max(s_last, avail[r]);
         for (int a = m.pred_begin[t]; a < m.pred_begin[t + 1]; ++a) {
           const int u = m.pred_task[a];
           if (fin[u] >= 0) {
-            const long long zero_tick = m.Dur(u, pe[u]) == 0 ? 1 : 0;
+            const int64_t zero_tick = m.Dur(u, pe[u]) == 0 ? 1 : 0;
             s = std::max(s, fin[u] + std::max(zero_tick, m.Comm(a, pe[u], r)));
           } else {
             s = std::max(s, est_fin[u] + m.ArcLowerBound(a, t));
@@ -154,7 +155,7 @@ struct BranchAndBound {
     return lb;
   }
 
-  void Search(long long s_last, long long f_last, int k_last, long long makespan) {
+  void Search(int64_t s_last, int64_t f_last, int k_last, int64_t makespan) {
     if (static_cast<int>(list.size()) == m.n) {
       if (makespan < best) {
         best = makespan;
@@ -169,7 +170,7 @@ struct BranchAndBound {
     }
     if (Bound(s_last, makespan) >= best) return;
     struct Cand {
-      long long s, f;
+      int64_t s, f;
       int t, r;
     };
     std::vector<Cand> cands;
@@ -182,8 +183,8 @@ struct BranchAndBound {
           for (int x = sym[r]; x < r && !earlier_empty; ++x) earlier_empty = sym[x] == sym[r] && used[x] == 0;
           if (earlier_empty) continue;
         }
-        const long long s = std::max(m.PredReady(t, r, pe, fin), avail[r]);
-        const long long f = s + m.Dur(t, r);
+        const int64_t s = std::max(m.PredReady(t, r, pe, fin), avail[r]);
+        const int64_t f = s + m.Dur(t, r);
         if (std::tie(s, f, topo_pos[t]) < std::tie(s_last, f_last, k_last)) continue;
         if (f + tail[t] >= best) continue;
         cands.push_back({s, f, t, r});
@@ -194,7 +195,7 @@ struct BranchAndBound {
     });
     for (const Cand& c : cands) {
       if (aborted) return;
-      const long long old_avail = avail[c.r];
+      const int64_t old_avail = avail[c.r];
       pe[c.t] = c.r;
       fin[c.t] = c.f;
       avail[c.r] = c.f;
@@ -243,18 +244,18 @@ SocTableSearchResult OptimiseSocTable(const Problem& p, const SocTableSearchOpti
   for (int i = 0; i < m.n; ++i) ls.pos[ls.list[i]] = i;
   // Cost: makespan, then (minimise_work) the total busy time, compared lexicographically.
   auto cost = [&]() {
-    const long long makespan = ls.Eval();
-    long long work = 0;
+    const int64_t makespan = ls.Eval();
+    int64_t work = 0;
     if (options.minimise_work)
       for (int t = 0; t < m.n; ++t) work += m.Dur(t, ls.pe[t]);
-    return std::pair<long long, long long>{makespan, work};
+    return std::pair<int64_t, int64_t>{makespan, work};
   };
   std::vector<int> best_list = ls.list, best_pe = ls.pe;
-  std::pair<long long, long long> best = cost();
-  const long long stall = 20L * m.n * std::max(1, m.q);
+  std::pair<int64_t, int64_t> best = cost();
+  const int64_t stall = 20L * m.n * std::max(1, m.q);
   auto local_search = [&]() {
     auto cur = best;
-    long long since_best = 0, used = 0;
+    int64_t since_best = 0, used = 0;
     while (used < options.max_evaluations && (options.minimise_work || best.first > res.lower_bound)) {
       const auto mv = ls.RandomMove();
       const auto v = cost();

@@ -2,11 +2,11 @@
 
 #include <fmt/core.h>
 
-#include <charconv>
-#include <cmath>
+#include <cstdint>
 #include <fstream>
 
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::graph {
 
@@ -34,22 +34,16 @@ void LineReader::Fail(const std::string& message) const {
   throw Error(fmt::format("{}:{}: {}", source_, line_, message));
 }
 
-long long LineReader::Int(std::string_view word, const char* what) const {
-  long long v = 0;
-  const auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
-  if (ec != std::errc() || ptr != word.data() + word.size()) {
-    Fail(fmt::format("expected an integer {}, found '{}'", what, word));
-  }
-  return v;
+int64_t LineReader::Int(std::string_view word, const char* what) const {
+  return util::ParseInt64(word, fmt::format("{}:{}: {}", source_, line_, what));
+}
+
+int32_t LineReader::Int32(std::string_view word, const char* what) const {
+  return util::ParseInt32(word, fmt::format("{}:{}: {}", source_, line_, what));
 }
 
 double LineReader::Number(std::string_view word, const char* what) const {
-  double v = 0;
-  const auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
-  if (ec != std::errc() || ptr != word.data() + word.size() || !std::isfinite(v)) {
-    Fail(fmt::format("expected a number {}, found '{}'", what, word));
-  }
-  return v;
+  return util::ParseDouble(word, fmt::format("{}:{}: {}", source_, line_, what));
 }
 
 std::ifstream OpenInput(const std::string& path) {

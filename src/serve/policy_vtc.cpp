@@ -7,7 +7,7 @@
 // built; default sarathi), preemption = recompute | swap.
 // `lcf` (least counter first, the artifact's lcf_req_queue.py) is the same policy without the lift.
 // `lcf` requires a client id on every request (RequestSpec::client) and names the field when one is missing;
-// `vtc` keeps the serving core's behaviour (issue 2, whose tests rely on it): requests without a client id
+// `vtc` keeps the serving core's behaviour (the simulator's tests rely on it): requests without a client id
 // share one anonymous client. The CLI refuses vtc on a trace without client ids unless --clients is given.
 #include <fmt/core.h>
 

@@ -12,11 +12,8 @@
 #include <map>
 #include <sstream>
 
+#include "schedkit/util/data_dir.h"
 #include "schedkit/util/error.h"
-
-#ifndef SCHEDKIT_DATA_DIR
-#define SCHEDKIT_DATA_DIR "data"
-#endif
 
 namespace schedkit::sim {
 namespace {
@@ -283,10 +280,7 @@ std::vector<SplitwiseRow> LoadSplitwiseRows(const std::string& path) {
 
 std::string ProfileRoot(const std::string& override_dir) {
   if (!override_dir.empty()) return override_dir;
-  if (const char* env = std::getenv("SCHEDKIT_DATA_DIR"); env != nullptr && env[0] != '\0') {
-    return std::string(env) + "/profiles";
-  }
-  return std::string(SCHEDKIT_DATA_DIR) + "/profiles";
+  return (util::DataDir() / "profiles").string();
 }
 
 std::string FindComputeProfile(const std::string& root, const std::string& gpu,

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "schedkit/sim/workload.h"
+#include "schedkit/util/data_dir.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::sim {
@@ -69,11 +70,7 @@ bool TruncateToMaxTokens(int32_t max_tokens, int32_t& prompt, int32_t& output) {
 }
 
 std::string BundledTracePath() {
-  constexpr const char* kFile = "traces/azure_conv_2023_first2000.csv";
-  if (const char* dir = std::getenv("SCHEDKIT_DATA_DIR"); dir != nullptr && *dir != '\0') {
-    return fmt::format("{}/{}", dir, kFile);
-  }
-  return fmt::format("{}/{}", SCHEDKIT_DATA_DIR, kFile);
+  return (util::DataDir() / "traces" / "azure_conv_2023_first2000.csv").string();
 }
 
 std::unique_ptr<RequestSource> MakeVectorSource(std::vector<serve::RequestSpec> requests) {

@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "schedkit/train/papers.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::train::papers {
 namespace {
@@ -52,10 +53,10 @@ double DecayValue(DecayShape shape, double f, double t, double x) {
 }  // namespace
 
 DecayShape ParseDecayShape(const std::string& name, const char* argument) {
-  if (name == "linear") return DecayShape::kLinear;
-  if (name == "cosine") return DecayShape::kCosine;
-  if (name == "exponential") return DecayShape::kExponential;
-  throw Error(fmt::format("{} must be one of linear, cosine, exponential; got '{}'", argument, name));
+  static constexpr util::NamedValue<DecayShape> kShapes[] = {{"linear", DecayShape::kLinear},
+                                                             {"cosine", DecayShape::kCosine},
+                                                             {"exponential", DecayShape::kExponential}};
+  return util::ParseEnum<DecayShape>(name, argument, kShapes);
 }
 
 SchedulePtr DolomiteWsd(DecayShape shape, const DolomiteOptions& o) {

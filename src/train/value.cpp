@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::train {
 
@@ -144,18 +146,11 @@ Value ParseCliValue(const std::string& text) {
   if (text == "true" || text == "True") return Value(true);
   if (text == "false" || text == "False") return Value(false);
   if (!text.empty() && (text[0] == '[' || text[0] == '{')) return ParseJson(text, "value '" + text + "'");
-  try {
-    size_t pos = 0;
-    const long long i = std::stoll(text, &pos);
-    if (pos == text.size()) return Value(static_cast<int64_t>(i));
-  } catch (const std::exception&) {
-  }
-  try {
-    size_t pos = 0;
-    const double d = std::stod(text, &pos);
-    if (pos == text.size()) return Value(d);
-  } catch (const std::exception&) {
-  }
+  if (const auto i = util::TryParseInt64(text)) return Value(*i);
+  if (const auto d = util::TryParseDouble(text)) return Value(*d);
+  // Python's float('inf') spellings (util::TryParseDouble takes finite numbers only).
+  if (text == "inf" || text == "+inf") return Value(std::numeric_limits<double>::infinity());
+  if (text == "-inf") return Value(-std::numeric_limits<double>::infinity());
   return Value(text);
 }
 

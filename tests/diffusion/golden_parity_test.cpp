@@ -1,5 +1,5 @@
 // Parity with diffusers: every trajectory case of every golden file, replaying the recorded noise.
-// Tolerances are the golden README's float64-port rules (clarifications.md, issue 5).
+// Tolerances are the golden README's float64-port rules (a float64 port uses the README's float64 rule).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 

@@ -114,7 +114,7 @@ TEST(GraphDs3Reader, ReadsEverySharedFile) {
 
 TEST(GraphDs3Reader, MalformedJobsNameFileAndLine) {
   EXPECT_EQ(ErrorOf([] { JobFrom("job_name x\nadd_new_tasks 2\na 0\nb 1 zero\n"); }),
-            "job.txt:4: expected an integer predecessor id, found 'zero'");
+            "job.txt:4: predecessor id: 'zero' is not an integer");
   EXPECT_EQ(ErrorOf([] { JobFrom("job_name x\nadd_new_tasks 2\na 0\nb 1 7\n"); }),
             "job.txt:4: predecessor id 7 out of range 0..1");
   EXPECT_EQ(ErrorOf([] { JobFrom("job_name x\nadd_new_tasks 3\na 0\nb 1 0\n"); }),
@@ -140,7 +140,7 @@ TEST(GraphDs3Reader, MalformedSocsNameFileAndLine) {
                   "add_new_resource resource_type CPU resource_name C resource_ID 0 capacity 1 "
                   "num_supported_functionalities 1 DVFS_mode p\na fast\n");
             }),
-            "soc.txt:2: expected a number execution time, found 'fast'");
+            "soc.txt:2: execution time: 'fast' is not a number");
   EXPECT_EQ(ErrorOf([] {
               SocFrom(
                   "add_new_resource resource_type CPU resource_name C resource_ID 0 capacity 1 "

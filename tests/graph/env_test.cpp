@@ -1,6 +1,7 @@
 // Reset/step environments (SoC and job shop) and the policy-gradient scheduler.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <sstream>
 
 #include "schedkit/graph/jssp_env.h"
@@ -47,7 +48,7 @@ TEST_F(GraphSocEnvTest, GreedyEarliestFinishThroughTheEnvironmentEqualsEtf) {
 TEST_F(GraphSocEnvTest, DeterministicForASeedAndRejectsBadActions) {
   SocEnv env(soc_, config_);
   auto run = [&](std::uint64_t seed) {
-    std::vector<long long> times;
+    std::vector<int64_t> times;
     SocObservation o = env.Reset(seed);
     double ret = 0;
     bool done = false;

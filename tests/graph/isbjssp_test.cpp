@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include <cstdint>
 
 #include "schedkit/graph/jssp_env.h"
 #include "schedkit/util/error.h"
@@ -12,10 +12,7 @@
 namespace schedkit::graph {
 namespace {
 
-JsspInstance FromText(const std::string& text) {
-  std::istringstream in(text);
-  return ParseJsspInstance(in, "inst.txt");
-}
+using testing::FromText;
 
 TEST(GraphIsbjssp, BlockingByHand) {
   // J0: M0 (2) then M1 (3); J1: M1 (1) then M0 (1). MWKR: J0 (5) takes M0 at 0, J1 takes M1 at 0.
@@ -74,9 +71,9 @@ TEST(GraphIsbjssp, ShutdownsSlowTheSharedInstancesDown) {
   SCHEDKIT_REQUIRE_SHARED(path);
   const JsspInstance inst = ReadJsspInstance(path);
   IsbjsspOptions o;
-  const long long calm = SimulateIsbjssp(inst, o).makespan;
+  const int64_t calm = SimulateIsbjssp(inst, o).makespan;
   EXPECT_GE(calm, 55);  // the job-shop optimum bounds the blocking variant
-  long long stormy = 0;
+  int64_t stormy = 0;
   o.shutdown_probability = 0.1;
   for (std::uint64_t s = 1; s <= 5; ++s) {
     o.seed = s;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 
 #include "schedkit/graph/jssp_disjunctive_graph.h"
@@ -101,7 +102,7 @@ TEST(GraphJsspTabuClock, CpuClockStopsTheRunAndSaysSo) {
   }
   EXPECT_EQ(ParseTabuClock("cpu"), TabuClock::kCpu);
   EXPECT_EQ(ParseTabuClock("wall"), TabuClock::kWall);
-  EXPECT_EQ(ErrorOf([] { ParseTabuClock("gpu"); }), "unknown clock 'gpu' (valid: wall, cpu)");
+  EXPECT_EQ(ErrorOf([] { ParseTabuClock("gpu"); }), "clock: unknown value 'gpu' (valid: wall, cpu)");
 }
 
 TEST(GraphJsspTabu, RejectsABadPopulationOrStall) {
@@ -160,7 +161,8 @@ TEST(GraphJsspTabu, AttributeNamesRoundTrip) {
   for (TabuAttribute a : {TabuAttribute::kArc, TabuAttribute::kPairs}) {
     EXPECT_EQ(ParseTabuAttribute(TabuAttributeName(a)), a);
   }
-  EXPECT_EQ(ErrorOf([] { ParseTabuAttribute("arcs"); }), "unknown tabu attribute 'arcs' (valid: arc, pairs)");
+  EXPECT_EQ(ErrorOf([] { ParseTabuAttribute("arcs"); }),
+            "tabu attribute: unknown value 'arcs' (valid: arc, pairs)");
 }
 
 // The two tabu attributes are two different searches, each deterministic for a seed.
@@ -193,7 +195,7 @@ TEST(GraphJsspPathRelinking, ReachesKnownOptimaFast) {
   SCHEDKIT_REQUIRE_SHARED(dir + "ft06.txt");
   const struct {
     const char* name;
-    long long optimum;
+    int64_t optimum;
   } cases[] = {{"ft06", 55}, {"la16", 945}};
   for (const auto& c : cases) {
     for (TabuAttribute attr : {TabuAttribute::kArc, TabuAttribute::kPairs}) {

@@ -1,8 +1,8 @@
 // Job shop: reader, bounds, validator, dispatching rules, tabu search.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
-#include <sstream>
 
 #include "schedkit/graph/jssp_bench.h"
 #include "schedkit/graph/jssp_env.h"
@@ -17,12 +17,8 @@ namespace schedkit::graph {
 namespace {
 
 using testing::ErrorOf;
+using testing::FromText;
 using testing::SharedPath;
-
-JsspInstance FromText(const std::string& text) {
-  std::istringstream in(text);
-  return ParseJsspInstance(in, "inst.txt");
-}
 
 // Two jobs, two machines: J0 = (M0,3)(M1,2), J1 = (M1,4)(M0,1). Optimum 5: J1 on M1 at 0..4 would delay
 // J0's second op to 4..6, so M1 must run J0 first? Hand check below.
@@ -44,9 +40,16 @@ TEST(GraphJsspReader, RejectsMalformedInstancesWithFileAndLine) {
             "inst.txt:3: job 1 lists 3 numbers, expected 4 (2 machine/time pairs)");
   EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2\n"); }), "inst.txt: expected 2 job lines, found 1");
   EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 x\n1 4 0 1\n"); }),
-            "inst.txt:2: expected an integer processing time, found 'x'");
+            "inst.txt:2: processing time: 'x' is not an integer");
   EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 -2\n1 4 0 1\n"); }),
             "inst.txt:2: job 0 operation 1: negative processing time -2");
+  // Sizes and times that do not fit the instance's types are errors, not wrapped values.
+  EXPECT_EQ(ErrorOf([] { FromText("2 2\n0 3 1 2147483648\n1 4 0 1\n"); }),
+            "inst.txt:2: job 0 operation 1: processing time 2147483648 exceeds 2147483647");
+  EXPECT_EQ(ErrorOf([] { FromText("4294967296 4294967296\n"); }),
+            "inst.txt:1: 4294967296 jobs x 4294967296 machines exceeds 10000000 operations");
+  EXPECT_EQ(ErrorOf([] { FromText("99999999999999999999 2\n"); }),
+            "inst.txt:1: number of jobs: '99999999999999999999' is out of the 64-bit integer range");
   EXPECT_EQ(ErrorOf([] { FromText("2\n"); }), "inst.txt:1: expected '<n_jobs> <n_machines>'");
   EXPECT_EQ(ErrorOf([] { FromText("1 1\n0 3\n0 3\n"); }),
             "inst.txt:3: unexpected data after the 1 job lines");
@@ -83,8 +86,10 @@ TEST(GraphJsspRules, GifflerThompsonByHand) {
 TEST(GraphJsspRules, NamesParseAndUnknownOnesListTheValidOnes) {
   EXPECT_EQ(ParseDispatchRule("FDD/MWKR"), DispatchRule::kFddMwkr);
   EXPECT_EQ(ParseDispatchRule("mwkr"), DispatchRule::kMwkr);
-  EXPECT_EQ(ErrorOf([] { ParseDispatchRule("edd"); }),
-            "unknown dispatching rule 'edd' (valid: spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr)");
+  EXPECT_EQ(
+      ErrorOf([] { ParseDispatchRule("edd"); }),
+      "dispatching rule: unknown value 'edd' (valid: spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr, mopnr, "
+      "fdd-mwkr, fddmwkr)");
 }
 
 TEST(GraphJsspRules, EveryRuleIsValidOnEverySharedInstance) {
@@ -209,7 +214,7 @@ TEST(GraphJsspExact, GecodeProvesSmallOptima) {
   SCHEDKIT_REQUIRE_SHARED(dir + "ft06.txt");
   const struct {
     const char* name;
-    long long optimum;
+    int64_t optimum;
   } cases[] = {{"ft06", 55}, {"la01", 666}, {"la05", 593}};
   for (const auto& c : cases) {
     const JsspInstance inst = ReadJsspInstance(dir + c.name + ".txt");
@@ -245,8 +250,8 @@ TEST(GraphJsspBench, SmokePassOnTheFtFamily) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].instance, "ft06");
   for (const auto& r : rows) {
-    long long best_rule = r.rule_makespan[0];
-    for (long long m : r.rule_makespan) {
+    int64_t best_rule = r.rule_makespan[0];
+    for (int64_t m : r.rule_makespan) {
       EXPECT_GE(m, r.ub) << r.instance;
       best_rule = std::min(best_rule, m);
     }
@@ -259,6 +264,8 @@ TEST(GraphJsspBench, SmokePassOnTheFtFamily) {
   EXPECT_NE(table.find("| ft | 3 |"), std::string::npos);
   EXPECT_EQ(SizeClass("ta41", "ta"), "ta41-50");
   EXPECT_EQ(SizeClass("dmu07", "dmu"), "dmu01-10");
+  EXPECT_EQ(ErrorOf([] { SizeClass("ta4x", "ta"); }),
+            "number of instance 'ta4x' in family 'ta': '4x' is not an integer");
   o.family = "xyz";
   EXPECT_THROW(RunJsspBench(o), Error);
 }

@@ -1,13 +1,15 @@
-// Graph test helpers: ErrorOf, and locating ../shared data in tests: skip with a visible reason when absent,
-// fail under CI=true.
+// Graph test helpers: ErrorOf, a job-shop instance from text, and locating ../shared data in tests: skip with
+// a visible reason when absent, fail under CI=true.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
+#include "schedkit/graph/jssp_instance.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::graph::testing {
@@ -25,6 +27,12 @@ std::string ErrorOf(Fn fn) {
     return e.what();
   }
   return "";
+}
+
+// A job-shop instance in the standard format, read from `text` as if from the file "inst.txt".
+inline JsspInstance FromText(const std::string& text) {
+  std::istringstream in(text);
+  return ParseJsspInstance(in, "inst.txt");
 }
 
 inline bool RunningInCi() {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -41,14 +42,14 @@ TEST(GraphSocTable, ReplayByHand) {
   const Problem p = ProblemFrom(kTrap, kSoc);  // PEs: C_0, C_1, X_2
   SocTable t{{2, 0}, {0, 0}};
   SocTableTiming r = ReplaySocTable(p, t);
-  EXPECT_EQ(r.start, (std::vector<long long>{0, 28}));
+  EXPECT_EQ(r.start, (std::vector<int64_t>{0, 28}));
   EXPECT_EQ(r.makespan, 33);
   t.pe = {0, 1};  // other core: int(40/100) = 0
   EXPECT_EQ(ReplaySocTable(p, t).makespan, 15);
   const Problem z = ProblemFrom(kZero, kSoc);
   // a [0,10) on C_0, z [10,10) on C_0, b ready at 11 (one tick after the zero-time task), [11,16).
   r = ReplaySocTable(z, SocTable{{0, 0, 0}, {0, 1, 2}});
-  EXPECT_EQ(r.start, (std::vector<long long>{0, 10, 11}));
+  EXPECT_EQ(r.start, (std::vector<int64_t>{0, 10, 11}));
   EXPECT_EQ(r.makespan, 16);
 }
 
@@ -57,7 +58,7 @@ TEST(GraphSocTable, OptimiserBeatsHeftOnTheTrapAndProvesIt) {
   EXPECT_EQ(ReplaySocTable(p, HeftSocTable(p)).makespan, 33);
   // a on X: 8 + 20 + 5 = 33 at best; a on a core: 10 + 0 + 5 = 15. The bound takes the better: 15.
   EXPECT_EQ(SocTableLowerBound(p), 15);
-  for (long long evals : {0LL, 1000LL}) {  // branch and bound alone, and local search first
+  for (int64_t evals : {int64_t{0}, int64_t{1000}}) {  // branch and bound alone, and local search first
     SocTableSearchOptions o;
     o.max_evaluations = evals;
     const SocTableSearchResult r = OptimiseSocTable(p, o);
@@ -95,11 +96,11 @@ TEST(GraphSocTable, MinimiseWorkBreaksMakespanTies) {
 }
 
 // Every table of a tiny problem: all PE assignments x all topological orders.
-long long BruteForce(const Problem& p) {
+int64_t BruteForce(const Problem& p) {
   const int n = p.num_tasks(), q = p.num_procs();
   std::vector<int> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
-  long long best = -1;
+  int64_t best = -1;
   do {
     std::vector<int> pos(n);
     for (int i = 0; i < n; ++i) pos[perm[i]] = i;
@@ -115,7 +116,7 @@ long long BruteForce(const Problem& p) {
         SocTable table{pe, std::vector<int>(n)};
         std::vector<int> count(q, 0);
         for (int t : perm) table.order[t] = count[pe[t]]++;
-        const long long m = ReplaySocTable(p, table).makespan;
+        const int64_t m = ReplaySocTable(p, table).makespan;
         if (best < 0 || m < best) best = m;
       }
       int k = 0;
@@ -159,7 +160,7 @@ TEST(GraphSocTable, BranchAndBoundMatchesBruteForce) {
   for (int i = 0; i < 40; ++i) {
     // Sparse graphs on two interchangeable PEs exercise the pigeonhole bound; dense ones the search.
     const Problem p = RandomProblem(rng, 5, i % 2 == 1, i < 20 ? 40 : 10);
-    const long long brute = BruteForce(p);
+    const int64_t brute = BruteForce(p);
     SocTableSearchOptions o;
     o.max_evaluations = i % 3 == 0 ? 0 : 500;
     o.max_nodes = 1000000;
@@ -229,11 +230,11 @@ TEST(GraphSocTable, Ds3ApplicationsReplayInTheSimulator) {
     SocTableSearchOptions w = o;
     w.minimise_work = true;
     const SocTableSearchResult rw = OptimiseSocTable(p, w);
-    long long fastest = 0;
+    int64_t fastest = 0;
     for (int t = 0; t < p.num_tasks(); ++t) {
       double best = kCannotRun;
       for (int x = 0; x < p.num_procs(); ++x) best = std::min(best, p.Cost(t, x));
-      fastest += static_cast<long long>(best);
+      fastest += static_cast<int64_t>(best);
     }
     EXPECT_EQ(rw.makespan, r.makespan) << file;
     EXPECT_LE(rw.work, r.work) << file;

@@ -157,7 +157,7 @@ TEST(ExecutionModelTest, ProfileDirOverridesEnvironmentAndDefault) {
   const char* old = std::getenv("SCHEDKIT_DATA_DIR");
   const std::string saved = old ? old : "";
   ::setenv("SCHEDKIT_DATA_DIR", "/nonexistent/schedkit-data", 1);
-  EXPECT_EQ(ProfileRoot(), "/nonexistent/schedkit-data/profiles");
+  EXPECT_THROW(ProfileRoot(), Error);  // a $SCHEDKIT_DATA_DIR that does not exist is an error
   EXPECT_THROW(MakeExecutionModel(FindModel("Qwen2-7B"), FindGpu("a30"), 1), Error);
   ExecutionModelOptions opt;
   opt.profile_dir = kBundled;

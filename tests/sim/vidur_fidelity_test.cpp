@@ -1,5 +1,5 @@
 // Fidelity against Vidur: replays the eight reference runs of ../shared/data/vidur_reference (Qwen2-7B on
-// A30) and requires p50/p90 of TTFT, E2E and TBT within 10% of Vidur's (clarifications: the target).
+// A30) and requires p50/p90 of TTFT, E2E and TBT within 10% of Vidur's (the fidelity target).
 // The measured differences are printed; bench_vidur_compare prints the full table.
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // ISBJSSP: the interrupting, swap-allowed, blocking job shop, simulated in integer time with online
-// dispatching rules. Our specification (clarifications.md; the paper's text was not available):
+// dispatching rules. Our specification (the paper's text was not available):
 // - blocking: a job whose operation ends keeps (blocks) its machine until it enters the machine of its next
 //   operation; its last operation frees the machine at once;
 // - swap-allowed: a cycle of blocked jobs, each waiting for the machine held by the next, moves at once;
@@ -29,16 +29,16 @@ struct IsbjsspOptions {
 // split by shutdowns) and leaves at `leave` (when it enters its next machine, or at completion for the
 // last operation).
 struct IsbjsspOpRecord {
-  long long enter = -1, leave = -1;
-  std::vector<std::pair<long long, long long>> runs;  // [start, end) processing intervals
+  int64_t enter = -1, leave = -1;
+  std::vector<std::pair<int64_t, int64_t>> runs;  // [start, end) processing intervals
 };
 
 struct IsbjsspResult {
-  long long makespan = 0;
+  int64_t makespan = 0;
   std::vector<IsbjsspOpRecord> ops;  // per operation (job * machines + k)
-  long long swaps = 0;               // swap cycles performed
-  long long shutdowns = 0;
-  long long blocked_time = 0;  // sum over jobs of time spent holding a machine after finishing
+  int64_t swaps = 0;                 // swap cycles performed
+  int64_t shutdowns = 0;
+  int64_t blocked_time = 0;  // sum over jobs of time spent holding a machine after finishing
 };
 
 // Throws schedkit::Error for a probability outside [0, 1) or a negative max_down.

@@ -2,6 +2,7 @@
 // the tabu search, against the best known upper bound (and CP-SAT 600 s from bounds.csv).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,11 +24,11 @@ struct JsspBenchOptions {
 struct JsspBenchRow {
   std::string instance, size_class;
   int jobs = 0, machines = 0;
-  long long ub = 0, cpsat600_ub = 0;
-  std::vector<long long> rule_makespan;  // aligned with options.rules
-  long long tabu_makespan = 0;
+  int64_t ub = 0, cpsat600_ub = 0;
+  std::vector<int64_t> rule_makespan;  // aligned with options.rules
+  int64_t tabu_makespan = 0;
   std::string tabu_start_rule, tabu_stopped_by;
-  long long tabu_iterations = 0;
+  int64_t tabu_iterations = 0;
   double tabu_seconds = 0, tabu_cpu_seconds = 0;
 };
 
@@ -41,6 +42,6 @@ std::vector<JsspBenchRow> RunJsspBench(const JsspBenchOptions& options);
 // Markdown: per-instance table, then mean gaps (%) per class.
 std::string FormatJsspBench(const JsspBenchOptions& options, const std::vector<JsspBenchRow>& rows);
 
-double GapPercent(long long makespan, long long ub);
+double GapPercent(int64_t makespan, int64_t ub);
 
 }  // namespace schedkit::graph

@@ -5,6 +5,7 @@
 // segment), scanning the topological order between the first and the last of them.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "schedkit/graph/jssp_instance.h"
@@ -27,17 +28,17 @@ class JsspGraph {
   bool Move(int mach, int from, int to);
   // Estimate of the makespan after Move(mach, from, to) (Balas & Vazacopoulos): heads and tails of the
   // shifted segment recomputed from their unchanged job neighbours; exact for every path through the segment.
-  long long MoveEstimate(int mach, int from, int to) const;
+  int64_t MoveEstimate(int mach, int from, int to) const;
 
   // One critical path, first operation first (ties prefer the machine predecessor, so blocks are long).
   void CriticalPath(std::vector<int>& path) const;
 
-  long long makespan() const { return makespan_; }
-  long long Head(int o) const { return head_[o]; }
-  long long Tail(int o) const { return tail_[o]; }
-  long long P(int o) const { return proc_[o]; }
-  long long End(int o) const { return o < 0 ? 0 : head_[o] + proc_[o]; }
-  long long TailFrom(int o) const { return o < 0 ? 0 : tail_[o] + proc_[o]; }  // tail including o itself
+  int64_t makespan() const { return makespan_; }
+  int64_t Head(int o) const { return head_[o]; }
+  int64_t Tail(int o) const { return tail_[o]; }
+  int64_t P(int o) const { return proc_[o]; }
+  int64_t End(int o) const { return o < 0 ? 0 : head_[o] + proc_[o]; }
+  int64_t TailFrom(int o) const { return o < 0 ? 0 : tail_[o] + proc_[o]; }  // tail including o itself
   int JobPred(int o) const { return jpred_[o]; }
   int JobSucc(int o) const { return jsucc_[o]; }
   int MachPred(int o) const { return mpred_[o]; }
@@ -59,18 +60,18 @@ class JsspGraph {
 
   int n_, num_machines_;
   std::vector<int> mach_, jpred_, jsucc_, last_of_job_;
-  std::vector<long long> proc_;
+  std::vector<int64_t> proc_;
   std::vector<std::vector<int>> seq_;
   std::vector<int> pos_, mpred_, msucc_;
   std::vector<int> topo_, tpos_;
-  std::vector<long long> head_, tail_;
-  long long makespan_ = 0;
+  std::vector<int64_t> head_, tail_;
+  int64_t makespan_ = 0;
   int sink_ = -1;  // an operation that ends at the makespan
   // Scratch.
   std::vector<int> indeg_, mark_, stack_, fwd_, bwd_, slots_;
   int stamp_ = 0;
   mutable std::vector<int> seg_;
-  mutable std::vector<long long> seg_head_;
+  mutable std::vector<int64_t> seg_head_;
 };
 
 }  // namespace schedkit::graph

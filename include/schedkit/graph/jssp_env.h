@@ -12,12 +12,12 @@
 namespace schedkit::graph {
 
 struct JsspObservation {
-  std::vector<int> schedulable_jobs;     // jobs with an operation left, ascending
-  std::vector<int> next_op;              // per job: index of the next operation (num_machines when done)
-  std::vector<long long> job_ready;      // per job: end of its last scheduled operation
-  std::vector<long long> machine_ready;  // per machine: end of its last scheduled operation
-  std::vector<long long> work_left;      // per job: processing time of its unscheduled operations
-  long long partial_makespan = 0;
+  std::vector<int> schedulable_jobs;   // jobs with an operation left, ascending
+  std::vector<int> next_op;            // per job: index of the next operation (num_machines when done)
+  std::vector<int64_t> job_ready;      // per job: end of its last scheduled operation
+  std::vector<int64_t> machine_ready;  // per machine: end of its last scheduled operation
+  std::vector<int64_t> work_left;      // per job: processing time of its unscheduled operations
+  int64_t partial_makespan = 0;
 };
 
 struct JsspStep {
@@ -39,7 +39,7 @@ class JsspEnv {
   JsspObservation Observe() const;
   JsspInstance inst_;
   std::vector<int> next_;
-  std::vector<long long> job_ready_, machine_ready_, work_left_;
+  std::vector<int64_t> job_ready_, machine_ready_, work_left_;
   JsspSchedule schedule_;
   int scheduled_ = 0;
 };

@@ -2,6 +2,7 @@
 // table of the shared data, and schedules with their validator.
 #pragma once
 
+#include <cstdint>
 #include <istream>
 #include <map>
 #include <string>
@@ -22,7 +23,7 @@ struct JsspInstance {
   int JobOf(int op) const { return op / num_machines; }
   int IndexInJob(int op) const { return op % num_machines; }
   // max(longest job, most loaded machine): a trivial lower bound on the makespan.
-  long long TrivialLowerBound() const;
+  int64_t TrivialLowerBound() const;
 };
 
 // "<n_jobs> <n_machines>" then one line per job of n_machines "<machine> <time>" pairs, machines from 0.
@@ -34,17 +35,17 @@ JsspInstance ReadJsspInstance(const std::string& path);  // name = file stem
 struct JsspBounds {
   std::string instance, family;
   int jobs = 0, machines = 0;
-  long long lb = 0, ub = 0;
+  int64_t lb = 0, ub = 0;
   bool optimal = false;
-  long long cpsat600_lb = 0, cpsat600_ub = 0;  // 0 when absent
+  int64_t cpsat600_lb = 0, cpsat600_ub = 0;  // 0 when absent
 };
 // Reads bounds.csv (columns by header name). Throws on a malformed row (file:line).
 std::map<std::string, JsspBounds> ReadJsspBounds(const std::string& path);
 
 // Start time of every operation; semi-active schedules come from machine orders (see jssp_tabu.h).
 struct JsspSchedule {
-  std::vector<long long> start;  // per operation
-  long long makespan = 0;
+  std::vector<int64_t> start;  // per operation
+  int64_t makespan = 0;
 };
 
 // Every violated rule: job order (an operation before its predecessor finishes), machine overlap, a

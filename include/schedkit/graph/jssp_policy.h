@@ -37,6 +37,6 @@ struct JsspPolicyTrainResult {
 
 JsspPolicyTrainResult TrainJsspPolicy(const JsspPolicyTrainOptions& options);
 // Makespan of the greedy policy on `inst` (through the environment; the schedule is validated).
-long long EvaluateJsspPolicy(const JsspInstance& inst, const JsspPolicy& policy);
+int64_t EvaluateJsspPolicy(const JsspInstance& inst, const JsspPolicy& policy);
 
 }  // namespace schedkit::graph

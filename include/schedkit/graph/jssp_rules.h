@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schedkit/graph/jssp_instance.h"
@@ -13,8 +14,9 @@ namespace schedkit::graph {
 
 enum class DispatchRule { kSpt, kLpt, kMwkr, kLwkr, kMor, kLor, kFifo, kFddMwkr };
 
-// spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr (also fdd-mwkr); throws listing the valid names.
-DispatchRule ParseDispatchRule(const std::string& name);
+// spt, lpt, mwkr, lwkr, mor, lor, fifo, fdd/mwkr (also mopnr, fdd-mwkr, fddmwkr), in any case; throws
+// schedkit::Error naming `what` (a flag) and listing the valid names.
+DispatchRule ParseDispatchRule(const std::string& name, std::string_view what = "dispatching rule");
 const char* DispatchRuleName(DispatchRule r);
 std::vector<DispatchRule> AllDispatchRules();
 

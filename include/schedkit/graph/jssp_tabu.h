@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schedkit/graph/jssp_instance.h"
@@ -31,9 +32,9 @@ struct TabuOptions {
   TabuNeighbourhood neighbourhood = TabuNeighbourhood::kN7;
   double time_limit_s = 10.0;  // > 0
   TabuClock clock = TabuClock::kWall;
-  long long max_iterations = -1;  // moves; -1 = no limit
+  int64_t max_iterations = -1;  // moves; -1 = no limit
   std::uint64_t seed = 1;
-  long long lower_bound = 0;  // stop as soon as the makespan reaches it (0: the trivial bound)
+  int64_t lower_bound = 0;  // stop as soon as the makespan reaches it (0: the trivial bound)
   // A tabu walk ends after this many moves without improving its own best (0: auto, see jssp_tabu.cpp).
   int stall_iterations = 0;
   // 0 or 1: one trajectory, restarted from the best after each stalled walk; >= 2: TS/PR with an elite pool
@@ -49,21 +50,22 @@ struct TabuOptions {
 
 struct TabuResult {
   JsspSchedule best;
-  long long initial_makespan = 0;
-  long long iterations = 0;
-  long long restarts = 0;    // walks after the first
+  int64_t initial_makespan = 0;
+  int64_t iterations = 0;
+  int64_t restarts = 0;      // walks after the first
   double seconds = 0.0;      // wall time
   double cpu_seconds = 0.0;  // CPU time of the calling thread
   // "wall time limit", "cpu time limit", "iteration limit", "lower bound reached", "no move (optimal)"
   std::string stopped_by;
 };
 
-// Name of a clock ("wall", "cpu") and its parser (throws schedkit::Error listing the valid names).
-std::string TabuClockName(TabuClock c);
-TabuClock ParseTabuClock(const std::string& name);
-// Name of a tabu attribute ("arc", "pairs") and its parser (throws schedkit::Error listing the valid names).
-std::string TabuAttributeName(TabuAttribute a);
-TabuAttribute ParseTabuAttribute(const std::string& name);
+// Names and parsers; a parser throws schedkit::Error naming `what` (a flag) and listing the valid names.
+std::string TabuClockName(TabuClock c);  // "wall", "cpu"
+TabuClock ParseTabuClock(const std::string& name, std::string_view what = "clock");
+std::string TabuAttributeName(TabuAttribute a);  // "arc", "pairs"
+TabuAttribute ParseTabuAttribute(const std::string& name, std::string_view what = "tabu attribute");
+TabuNeighbourhood ParseTabuNeighbourhood(const std::string& name,  // "n5", "n7"
+                                         std::string_view what = "neighbourhood");
 
 // Improves `initial` (any valid schedule; its machine orders are the start point). Throws schedkit::Error
 // when time_limit_s <= 0, the iteration limit, population or tenure factors are out of range, or the initial

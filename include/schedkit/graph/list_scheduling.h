@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schedkit/graph/dag_schedule.h"
@@ -14,7 +15,8 @@ namespace schedkit::graph {
 enum class DagAlgorithm { kHeft, kCpop, kPeft, kMet, kEtf };
 
 // "heft", "cpop", "peft", "met", "etf"; throws schedkit::Error listing the valid names otherwise.
-DagAlgorithm ParseDagAlgorithm(const std::string& name);
+// heft, cpop, peft, met, etf; throws schedkit::Error naming `what` (a flag) and listing the valid names.
+DagAlgorithm ParseDagAlgorithm(const std::string& name, std::string_view what = "DAG algorithm");
 const char* DagAlgorithmName(DagAlgorithm a);
 
 // Average computation cost over the processors that can run the task.

@@ -13,19 +13,19 @@ namespace schedkit::graph {
 class SocSimulator;
 
 struct SocReadyTask {
-  int app = 0, task = 0;     // application index in the job mix, task id inside it
-  double rank_u = 0;         // upward rank of the task in its application
-  long long job_age_us = 0;  // now - injection of its job
+  int app = 0, task = 0;   // application index in the job mix, task id inside it
+  double rank_u = 0;       // upward rank of the task in its application
+  int64_t job_age_us = 0;  // now - injection of its job
   int job_tasks_left = 0;
-  std::vector<double> exec_us;          // expected time per PE, kCannotRun where not capable
-  std::vector<long long> data_wait_us;  // max(data arrival - now, 0) per PE
+  std::vector<double> exec_us;        // expected time per PE, kCannotRun where not capable
+  std::vector<int64_t> data_wait_us;  // max(data arrival - now, 0) per PE
 };
 
 struct SocObservation {
-  long long now_us = 0;
+  int64_t now_us = 0;
   std::vector<SocReadyTask> ready;
   std::vector<char> pe_idle;
-  std::vector<long long> pe_wait_us;  // max(estimated availability - now, 0)
+  std::vector<int64_t> pe_wait_us;  // max(estimated availability - now, 0)
 };
 
 struct SocStep {

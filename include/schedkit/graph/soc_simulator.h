@@ -19,7 +19,7 @@ class SocSimulator {
   // job has finished (returns false). Built-in schedulers are applied internally on the way.
   bool RunUntilDecision();
   bool done() const { return done_; }
-  long long now() const { return now_; }
+  int64_t now() const { return now_; }
 
   // External scheduling: the ready tasks (task keys) and the assignment of one of them to a PE.
   const std::vector<int>& ready() const { return ready_; }
@@ -32,13 +32,13 @@ class SocSimulator {
   double ExpectedExec(int key, int pe) const {
     return apps_[TaskApp(key)].exec[TaskLocal(key) * num_pes_ + pe];
   }
-  long long DataReady(int key, int pe) const;
-  long long PeAvailable(int pe) const { return pe_avail_[pe]; }
+  int64_t DataReady(int key, int pe) const;
+  int64_t PeAvailable(int pe) const { return pe_avail_[pe]; }
   bool PeIdle(int pe) const { return pe_running_[pe] < 0; }
   double UpwardRank(int key) const { return apps_[TaskApp(key)].rank_u[TaskLocal(key)]; }
-  long long JobInjection(int key) const { return jobs_[key / max_tasks_].inject_time; }
+  int64_t JobInjection(int key) const { return jobs_[key / max_tasks_].inject_time; }
   int JobTasksLeft(int key) const { return jobs_[key / max_tasks_].tasks_left; }
-  long long completed_jobs() const { return completed_; }
+  int64_t completed_jobs() const { return completed_; }
   double cumulative_job_time() const { return cumulative_time_; }
 
   SocSimResult Result() const;
@@ -55,8 +55,8 @@ class SocSimulator {
   };
   struct Job {
     int app = -1;
-    long long seq = 0;
-    long long inject_time = 0;
+    int64_t seq = 0;
+    int64_t inject_time = 0;
     int tasks_left = 0;
   };
 
@@ -65,7 +65,7 @@ class SocSimulator {
   void ScheduleBuiltIn();
   void MoveToExecutable(int key, int pe);
   void StartTasks();
-  long long CommTime(double volume, int from, int to) const;
+  int64_t CommTime(double volume, int from, int to) const;
   // Table scheduler: the task waits for the task before it on its PE in the table (DS3's dynamic dependency).
   bool TableBlocked(int key) const;
   int PredKey(int key, int pred_local) const { return (key / max_tasks_) * max_tasks_ + pred_local; }
@@ -79,7 +79,7 @@ class SocSimulator {
 
   std::mt19937_64 rng_;
   std::discrete_distribution<int> pick_app_;
-  long long now_ = 0, next_inject_ = 0, injected_ = 0, job_seq_ = 0;
+  int64_t now_ = 0, next_inject_ = 0, injected_ = 0, job_seq_ = 0;
   int jobs_in_system_ = 0;
   bool done_ = false;
   bool scheduled_this_tick_ = false;
@@ -88,17 +88,17 @@ class SocSimulator {
   std::vector<int> free_slots_;
   std::vector<int> preds_left_;  // per task key
   std::vector<int> task_pe_;
-  std::vector<long long> task_finish_, task_ready_at_;
-  std::vector<long long> task_seq_;  // job sequence number of the task's job (executable order)
+  std::vector<int64_t> task_finish_, task_ready_at_;
+  std::vector<int64_t> task_seq_;  // job sequence number of the task's job (executable order)
   std::vector<char> task_done_;
   std::vector<int> ready_;
   std::vector<std::vector<int>> executable_;  // per PE, ordered by job sequence then arrival
   std::vector<int> pe_running_;
-  std::vector<long long> pe_busy_until_, pe_avail_;
-  std::vector<long long> pe_busy_time_;
-  long long completed_ = 0, tasks_run_ = 0;
+  std::vector<int64_t> pe_busy_until_, pe_avail_;
+  std::vector<int64_t> pe_busy_time_;
+  int64_t completed_ = 0, tasks_run_ = 0;
   double cumulative_time_ = 0;
-  std::vector<long long> etf_comm_;  // scratch for the ETF scheduler
+  std::vector<int64_t> etf_comm_;  // scratch for the ETF scheduler
   std::vector<char> etf_alive_;
 };
 

@@ -23,8 +23,8 @@ struct SocTable {
 };
 
 struct SocTableTiming {
-  std::vector<long long> start, finish;  // per task, us
-  long long makespan = 0;
+  std::vector<int64_t> start, finish;  // per task, us
+  int64_t makespan = 0;
 };
 
 // Throws schedkit::Error on a table of the wrong size, a PE out of range or unable to run its task, orders
@@ -36,11 +36,11 @@ SocTable HeftSocTable(const Problem& p);
 
 // A lower bound on the makespan of every table: the longest path with each task at its fastest PE and each
 // edge at its cheapest transfer between PEs able to run its ends.
-long long SocTableLowerBound(const Problem& p);
+int64_t SocTableLowerBound(const Problem& p);
 
 struct SocTableSearchOptions {
-  long long max_evaluations = 200000;  // local-search table evaluations
-  long long max_nodes = 20000;         // branch-and-bound nodes (0: no exact search)
+  int64_t max_evaluations = 200000;  // local-search table evaluations
+  int64_t max_nodes = 20000;         // branch-and-bound nodes (0: no exact search)
   // Among tables of equal makespan prefer the least total busy time (sum of the tasks' times on their PEs).
   // DS3's CP model minimises the makespan only; this tie-break is ours and off by default.
   bool minimise_work = false;
@@ -49,12 +49,12 @@ struct SocTableSearchOptions {
 
 struct SocTableSearchResult {
   SocTable table;
-  long long makespan = 0;       // replay makespan of `table`
-  long long heft_makespan = 0;  // replay makespan of the HEFT table (never better than `makespan`)
-  long long work = 0;           // total busy time of `table` (sum of task times on their PEs)
-  long long lower_bound = 0;    // proven: every table takes at least this long
+  int64_t makespan = 0;         // replay makespan of `table`
+  int64_t heft_makespan = 0;    // replay makespan of the HEFT table (never better than `makespan`)
+  int64_t work = 0;             // total busy time of `table` (sum of task times on their PEs)
+  int64_t lower_bound = 0;      // proven: every table takes at least this long
   bool proven_optimal = false;  // the branch and bound finished within max_nodes
-  long long evaluations = 0, nodes = 0;
+  int64_t evaluations = 0, nodes = 0;
 };
 
 // Offline optimiser: local search over (PE assignment, priority order) started from the HEFT table, then a

@@ -2,6 +2,7 @@
 // "file:line" messages.
 #pragma once
 
+#include <cstdint>
 #include <fstream>
 #include <istream>
 #include <string>
@@ -22,7 +23,9 @@ class LineReader {
   const std::string& source() const { return source_; }
   // "source:line: message"
   [[noreturn]] void Fail(const std::string& message) const;
-  long long Int(std::string_view word, const char* what) const;
+  // The whole word as a number (util/parse.h rules); errors read "source:line: what: ...".
+  int64_t Int(std::string_view word, const char* what) const;
+  int32_t Int32(std::string_view word, const char* what) const;  // also range-checked to int32_t
   double Number(std::string_view word, const char* what) const;
 
  private:

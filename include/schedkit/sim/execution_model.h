@@ -13,7 +13,7 @@
 
 namespace schedkit::sim {
 
-// Where an operator's timing comes from (clarifications: measured tables, or a calibrated roofline).
+// Where an operator's timing comes from: measured tables, or a calibrated roofline.
 enum class TimingTier { kMeasured, kCalibratedRoofline };
 const char* TierName(TimingTier tier);  // "measured" / "calibrated roofline"
 

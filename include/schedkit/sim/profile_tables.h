@@ -69,8 +69,8 @@ struct SplitwiseRow {
 std::vector<SplitwiseRow> LoadSplitwiseRows(const std::string& path);
 
 // The root holding vidur/<source>/{compute,network}/... and splitwise_sim/perf_model.csv: `override_dir` if
-// set, else $SCHEDKIT_DATA_DIR/profiles, else the data folder compiled into the library (the copy shipped
-// with schedkit).
+// set, else util::DataDir()/profiles ($SCHEDKIT_DATA_DIR, else the install layout, else the source tree's
+// data/).
 std::string ProfileRoot(const std::string& override_dir = {});
 
 // <root>/vidur/<source>/compute/<gpu>/<profile_name>/<file> for the first source (sorted) that has it; "" if

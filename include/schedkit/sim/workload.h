@@ -74,8 +74,8 @@ std::vector<std::pair<int32_t, int32_t>> ReadTraceLengths(const std::string& pat
 // output >= max_tokens leaves no room for a prompt token (Vidur asserts there).
 bool TruncateToMaxTokens(int32_t max_tokens, int32_t& prompt, int32_t& output);
 
-// The trace slice bundled with schedkit for the default run: $SCHEDKIT_DATA_DIR/traces/..., else the source
-// tree's data/traces/azure_conv_2023_first2000.csv.
+// The trace slice bundled with schedkit for the default run: traces/azure_conv_2023_first2000.csv under
+// util::DataDir() ($SCHEDKIT_DATA_DIR, else the install layout, else the source tree's data/).
 std::string BundledTracePath();
 
 // A lazily generated stream of requests (so 10^6 synthetic requests need no array of them).

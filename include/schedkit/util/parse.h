@@ -9,10 +9,12 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -20,14 +22,33 @@
 
 namespace schedkit::util {
 
+namespace detail {
+
+// from_chars over the whole text: std::errc() on success, invalid_argument when the text is not all one
+// number, result_out_of_range when it does not fit (or, for a floating-point type, is not finite).
+template <typename T>
+std::errc ParseWhole(std::string_view text, T& value) {
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if constexpr (std::is_integral_v<T>) {
+    if (begin != end && *begin == '+') ++begin;  // from_chars takes no '+'
+  }
+  const auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != end) return std::errc::invalid_argument;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (ec == std::errc() && !std::isfinite(value)) return std::errc::result_out_of_range;
+  }
+  return ec;
+}
+
+}  // namespace detail
+
 // A finite decimal or scientific number, the whole text (no spaces, no trailing characters).
 inline double ParseDouble(std::string_view text, std::string_view what) {
   double value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec == std::errc::invalid_argument || ptr != text.data() + text.size()) {
-    throw Error(fmt::format("{}: '{}' is not a number", what, text));
-  }
-  if (ec == std::errc::result_out_of_range || !std::isfinite(value)) {
+  const std::errc ec = detail::ParseWhole(text, value);
+  if (ec == std::errc::invalid_argument) throw Error(fmt::format("{}: '{}' is not a number", what, text));
+  if (ec != std::errc()) {
     throw Error(fmt::format("{}: '{}' is out of range (a finite number is expected)", what, text));
   }
   return value;
@@ -36,15 +57,23 @@ inline double ParseDouble(std::string_view text, std::string_view what) {
 // A base-10 integer that fits int64_t, the whole text.
 inline int64_t ParseInt64(std::string_view text, std::string_view what) {
   int64_t value = 0;
-  const char* begin = text.data();
-  if (!text.empty() && text.front() == '+') ++begin;  // from_chars takes no '+'
-  const auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), value);
-  if (text.empty() || ec == std::errc::invalid_argument || ptr != text.data() + text.size()) {
-    throw Error(fmt::format("{}: '{}' is not an integer", what, text));
-  }
-  if (ec == std::errc::result_out_of_range) {
-    throw Error(fmt::format("{}: '{}' is out of the 64-bit integer range", what, text));
-  }
+  const std::errc ec = detail::ParseWhole(text, value);
+  if (ec == std::errc::invalid_argument) throw Error(fmt::format("{}: '{}' is not an integer", what, text));
+  if (ec != std::errc()) throw Error(fmt::format("{}: '{}' is out of the 64-bit integer range", what, text));
+  return value;
+}
+
+// The same readings without an error, for text that may be something else (a value that is a number, a
+// string or a list): nullopt where ParseDouble / ParseInt64 would throw.
+inline std::optional<double> TryParseDouble(std::string_view text) {
+  double value = 0;
+  if (detail::ParseWhole(text, value) != std::errc()) return std::nullopt;
+  return value;
+}
+
+inline std::optional<int64_t> TryParseInt64(std::string_view text) {
+  int64_t value = 0;
+  if (detail::ParseWhole(text, value) != std::errc()) return std::nullopt;
   return value;
 }
 
@@ -58,8 +87,8 @@ inline int64_t ParseIntInRange(std::string_view text, std::string_view what, int
 }
 
 inline int32_t ParseInt32(std::string_view text, std::string_view what) {
-  return static_cast<int32_t>(ParseIntInRange(text, what, std::numeric_limits<int32_t>::min(),
-                                              std::numeric_limits<int32_t>::max()));
+  return static_cast<int32_t>(
+      ParseIntInRange(text, what, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
 }
 
 // true/false/1/0.
@@ -78,6 +107,15 @@ inline std::vector<std::string_view> SplitList(std::string_view text, char separ
     items.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
     if (at == std::string_view::npos) break;
     start = at + 1;
+  }
+  return items;
+}
+
+// SplitList without the empty items: "a,,b," gives a, b; "" gives none.
+inline std::vector<std::string_view> SplitNonEmpty(std::string_view text, char separator) {
+  std::vector<std::string_view> items;
+  for (std::string_view item : SplitList(text, separator)) {
+    if (!item.empty()) items.push_back(item);
   }
   return items;
 }
