@@ -1,8 +1,4 @@
-<<<<<<< HEAD
-// Shared setup of the policy reproduction benches (repro_*.cpp): model/GPU deployment, traces, statistics.
-=======
 // Shared setup of the serving-policy reproduction benches (repro_*.cpp): deployment, traces, statistics.
->>>>>>> house
 #pragma once
 
 #include <fmt/core.h>
