@@ -139,16 +139,18 @@ class RooflineModel final : public ExecutionTimeModel {
 
 }  // namespace
 
+// scripts/fit_roofline.py on data/validate/argonne_vllm.json and llmservingsim_vllm019.json together (one set
+// for every model and GPU; docs/execution-model.md section 8).
 RooflineParams FittedRooflineParams() {
   RooflineParams p;
-  p.gemm_compute_eff = 0.60;
-  p.gemm_memory_eff = 0.75;
-  p.attn_compute_eff = 0.40;
-  p.attn_memory_eff = 0.60;
-  p.link_eff = 0.5;
-  p.allreduce_ms = 0.02;
-  p.step_ms = 3.0;
-  p.per_seq_ms = 0.01;
+  p.gemm_compute_eff = 1.0;
+  p.gemm_memory_eff = 0.8;
+  p.attn_compute_eff = 0.07876;
+  p.attn_memory_eff = 0.7704;
+  p.link_eff = 1.0;
+  p.allreduce_ms = 0.03852;
+  p.step_ms = 2.054;
+  p.per_seq_ms = 0.06521;
   return p;
 }
 
