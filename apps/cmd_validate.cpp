@@ -29,8 +29,9 @@ sim::RooflineParams ParseParams(const std::string& text) {
   std::string item;
   while (std::getline(ss, item, ',')) v.push_back(std::stod(item));
   if (v.size() != 8) {
-    throw Error("--roofline-params takes 8 numbers: gemm_compute_eff,gemm_memory_eff,attn_compute_eff,"
-                "attn_memory_eff,link_eff,allreduce_ms,step_ms,per_seq_ms");
+    throw Error(
+        "--roofline-params takes 8 numbers: gemm_compute_eff,gemm_memory_eff,attn_compute_eff,"
+        "attn_memory_eff,link_eff,allreduce_ms,step_ms,per_seq_ms");
   }
   return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
 }
@@ -55,8 +56,8 @@ void Run(const ValidateArgs& a) {
     for (const auto& r : rows) by_metric[r.metric].push_back(r);
     for (const auto& [metric, rs] : by_metric) {
       const auto s = sim::SummarizeErrors(rs);
-      fmt::print("summary {} {}: n {} median |error| {:.1f}% worst {:.1f}% ({})\n", recipe.name, metric, s.count,
-                 100 * s.median, 100 * s.worst, s.worst_row);
+      fmt::print("summary {} {}: n {} median |error| {:.1f}% worst {:.1f}% ({})\n", recipe.name, metric,
+                 s.count, 100 * s.median, 100 * s.worst, s.worst_row);
     }
     const auto all = sim::SummarizeErrors(rows);
     fmt::print("summary {} all: n {} median |error| {:.1f}% worst {:.1f}% ({})\n", recipe.name, all.count,
@@ -69,7 +70,8 @@ void Run(const ValidateArgs& a) {
 void AddValidateCommands(CLI::App& app) {
   auto args = std::make_shared<ValidateArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "validate", "replay real engine runs (recipe files, docs/validate.md) and compare the simulator with them");
+      "validate",
+      "replay real engine runs (recipe files, docs/validate.md) and compare the simulator with them");
   cmd->add_option("recipes", args->recipes, "recipe JSON files (data/validate/*.json)")->required();
   cmd->add_option("--only", args->only, "only runs whose name contains this text");
   cmd->add_option("--roofline-params", args->roofline_params,

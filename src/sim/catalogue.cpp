@@ -124,7 +124,8 @@ void LoadCatalogues(Registry& r) {
   const std::string gpath = CatalogueGpusPath();
   if (fs::exists(gpath)) {
     const json j = ParseFile(gpath);
-    if (!j.contains("gpus") || !j["gpus"].is_array()) throw Error(fmt::format("{}: missing list field 'gpus'", gpath));
+    if (!j.contains("gpus") || !j["gpus"].is_array())
+      throw Error(fmt::format("{}: missing list field 'gpus'", gpath));
     for (const auto& e : j["gpus"]) {
       GpuEntry g;
       g.value = e;
@@ -170,15 +171,14 @@ DtypeSuffix SplitSuffix(std::string_view name) {
     } else if (key == "kv") {
       s.kv_bytes = SuffixBytes(value, name);
     } else {
-      throw Error(fmt::format("model '{}': unknown option '{}' after '@' (weights=DTYPE, kv=DTYPE)", name, key));
+      throw Error(
+          fmt::format("model '{}': unknown option '{}' after '@' (weights=DTYPE, kv=DTYPE)", name, key));
     }
   }
   return s;
 }
 
-bool LooksLikePath(const std::string& s) {
-  return s.find('/') != std::string::npos && fs::exists(s);
-}
+bool LooksLikePath(const std::string& s) { return s.find('/') != std::string::npos && fs::exists(s); }
 
 }  // namespace
 
@@ -252,7 +252,8 @@ GpuSpec GpuFromJson(const std::string& json_text, const std::string& path) {
     if (!j[field].is_number()) throw Error(fmt::format("{}: field '{}' must be a number", path, field));
     const double v = j[field].get<double>();
     if (v < 0 || (positive && v == 0)) {
-      throw Error(fmt::format("{}: field '{}' must be {}, got {}", path, field, positive ? "> 0" : ">= 0", v));
+      throw Error(
+          fmt::format("{}: field '{}' must be {}, got {}", path, field, positive ? "> 0" : ">= 0", v));
     }
     return v;
   };

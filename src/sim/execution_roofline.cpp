@@ -22,7 +22,7 @@ class RooflineModel final : public ExecutionTimeModel {
     }
     const bool fp8 = m.weight_bytes == 1 && g.peak_tflops_fp8 > 0;
     peak_flops_ms_ = (fp8 ? g.peak_tflops_fp8 : g.peak_tflops_fp16) * 1e9;  // FLOPs per ms
-    bw_bytes_ms_ = g.mem_bandwidth_gbs * 1e6;                                // bytes per ms
+    bw_bytes_ms_ = g.mem_bandwidth_gbs * 1e6;                               // bytes per ms
     const double h = m.hidden_size, q = m.num_q_heads / tp;
     const double wb = m.weight_bytes;
     // Attention projections per layer per shard.
@@ -57,21 +57,21 @@ class RooflineModel final : public ExecutionTimeModel {
       ar_ms_per_token_ = 2.0 * (tp - 1) / tp * (2.0 * h) / (link_gbs * 1e6 * p.link_eff);
     }
     layers_ = m.num_layers;
-    sources_.push_back({"linear", TimingTier::kCalibratedRoofline,
-                        fmt::format("{} weights of {} B/param on {} ({} TFLOPS{}, {} GB/s): GEMM compute eff "
-                                    "{:.1f}%, memory eff {:.1f}%{}",
-                                    m.name, m.weight_bytes, g.name, fp8 ? g.peak_tflops_fp8 : g.peak_tflops_fp16,
-                                    fp8 ? " fp8" : "", g.mem_bandwidth_gbs, 100 * p.gemm_compute_eff,
-                                    100 * p.gemm_memory_eff,
-                                    m.is_moe() ? fmt::format(", MoE {} of {} experts per token", top_k_, experts_)
-                                               : "")});
-    sources_.push_back({"attention", TimingTier::kCalibratedRoofline,
-                        fmt::format("{} KV B/token/layer/shard{}: compute eff {:.1f}%, memory eff {:.1f}%",
-                                    kv_token_bytes_, m.is_mla() ? " (MLA latent)" : "", 100 * p.attn_compute_eff,
-                                    100 * p.attn_memory_eff)});
-    sources_.push_back({"engine_overhead", TimingTier::kCalibratedRoofline,
-                        fmt::format("{:.3f} ms per step + {:.4f} ms per sequence (in `linear`)", p.step_ms,
-                                    p.per_seq_ms)});
+    sources_.push_back(
+        {"linear", TimingTier::kCalibratedRoofline,
+         fmt::format("{} weights of {} B/param on {} ({} TFLOPS{}, {} GB/s): GEMM compute eff "
+                     "{:.1f}%, memory eff {:.1f}%{}",
+                     m.name, m.weight_bytes, g.name, fp8 ? g.peak_tflops_fp8 : g.peak_tflops_fp16,
+                     fp8 ? " fp8" : "", g.mem_bandwidth_gbs, 100 * p.gemm_compute_eff,
+                     100 * p.gemm_memory_eff,
+                     m.is_moe() ? fmt::format(", MoE {} of {} experts per token", top_k_, experts_) : "")});
+    sources_.push_back(
+        {"attention", TimingTier::kCalibratedRoofline,
+         fmt::format("{} KV B/token/layer/shard{}: compute eff {:.1f}%, memory eff {:.1f}%", kv_token_bytes_,
+                     m.is_mla() ? " (MLA latent)" : "", 100 * p.attn_compute_eff, 100 * p.attn_memory_eff)});
+    sources_.push_back(
+        {"engine_overhead", TimingTier::kCalibratedRoofline,
+         fmt::format("{:.3f} ms per step + {:.4f} ms per sequence (in `linear`)", p.step_ms, p.per_seq_ms)});
     if (tp > 1) {
       sources_.push_back({"all_reduce", TimingTier::kCalibratedRoofline,
                           fmt::format("2 per layer over {} ({} GB/s, eff {:.1f}%) + {:.4f} ms each",
@@ -92,7 +92,8 @@ class RooflineModel final : public ExecutionTimeModel {
     double lin = dense_layers_ * gemm(dense_layer_params_, dense_layer_params_);
     if (moe_layers_ > 0) {
       const double hit = experts_ * (1.0 - std::pow(1.0 - static_cast<double>(top_k_) / experts_, n));
-      lin += moe_layers_ * gemm(moe_fixed_params_ + top_k_ * expert_params_, moe_fixed_params_ + hit * expert_params_);
+      lin += moe_layers_ *
+             gemm(moe_fixed_params_ + top_k_ * expert_params_, moe_fixed_params_ + hit * expert_params_);
     }
     // Attention per layer: prefill FLOPs (causal) and decode KV reads.
     double flops = 0.0, bytes = n * kv_token_bytes_;  // KV writes

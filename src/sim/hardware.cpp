@@ -20,8 +20,8 @@ struct Named {
 
 // Hugging Face configs (config.json of each model). Qwen2-7B keeps the vocab of the A30 profile rows
 // (151,936); vocab has no effect on timing or on Vidur's parameter counter (no embedding / LM head).
-ModelSpec Builtin(const char* name, const char* profile, int layers, int hidden, int q, int kv, int ffn, int vocab,
-                  const char* source) {
+ModelSpec Builtin(const char* name, const char* profile, int layers, int hidden, int q, int kv, int ffn,
+                  int vocab, const char* source) {
   ModelSpec m;
   m.name = name;
   m.profile_name = profile;
@@ -83,7 +83,8 @@ const std::vector<GpuSpec>& Gpus() {
   static const std::vector<GpuSpec> gpus = {
       BuiltinGpu("a100", 80, 312, 2039, 32, 0, 600, "NVIDIA A100 80GB SXM data sheet; Vidur device SKU a100"),
       BuiltinGpu("h100", 80, 1000, 3350, 64, 1979, 900, "NVIDIA H100 SXM data sheet; Vidur device SKU h100"),
-      BuiltinGpu("a30", 24, 165, 933, 32, 0, 200, "NVIDIA A30 data sheet; Vidur device SKU a30 (AKafakA fork)"),
+      BuiltinGpu("a30", 24, 165, 933, 32, 0, 200,
+                 "NVIDIA A30 data sheet; Vidur device SKU a30 (AKafakA fork)"),
   };
   return gpus;
 }
@@ -130,7 +131,8 @@ int64_t ModelSpec::layer_params_per_shard(int tp) const {
     // DeepSeek-V2/V3: q (optionally through a q_lora_rank bottleneck), the shared KV down-projection to
     // kv_lora_rank + the rotary key, the per-head up-projection to K (nope) and V, and O.
     const int64_t qk = qk_nope_head_dim + qk_rope_head_dim;
-    const int64_t q = q_lora_rank > 0 ? h * q_lora_rank + int64_t{q_lora_rank} * q_heads * qk : h * q_heads * qk;
+    const int64_t q =
+        q_lora_rank > 0 ? h * q_lora_rank + int64_t{q_lora_rank} * q_heads * qk : h * q_heads * qk;
     const int64_t kv_down = h * (kv_lora_rank + qk_rope_head_dim);
     const int64_t kv_up = int64_t{kv_lora_rank} * q_heads * (qk_nope_head_dim + v_head_dim);
     attn = q + kv_down + kv_up + q_heads * v_head_dim * h;
@@ -177,8 +179,9 @@ const ModelSpec& FindModel(std::string_view name) {
     }
   }
   if (const ModelSpec* m = FindCatalogueModel(name)) return *m;
-  throw Error(fmt::format("unknown model '{}' (not in the catalogue {}, and not a config.json); known models: {}",
-                          name, CatalogueModelsPath(), Join(KnownModels())));
+  throw Error(
+      fmt::format("unknown model '{}' (not in the catalogue {}, and not a config.json); known models: {}",
+                  name, CatalogueModelsPath(), Join(KnownModels())));
 }
 
 const GpuSpec& FindGpu(std::string_view name) {

@@ -30,7 +30,8 @@ double Stat(std::vector<double> v, const std::string& stat) {
     for (double x : v) s += x;
     return s / v.size();
   }
-  if (stat.size() > 1 && stat[0] == 'p') return ValidationPercentile(std::move(v), std::stod(stat.substr(1)) / 100);
+  if (stat.size() > 1 && stat[0] == 'p')
+    return ValidationPercentile(std::move(v), std::stod(stat.substr(1)) / 100);
   throw Error(fmt::format("unknown statistic '{}' (mean, p50, p90, p99, ...)", stat));
 }
 
@@ -72,7 +73,8 @@ std::vector<ValidationRow> RunOne(const ValidationRun& run, const RooflineParams
       ours = res.summary.makespan;
     } else {
       const auto dot = m.metric.find('.');
-      if (dot == std::string::npos) throw Error(fmt::format("run '{}': unknown metric '{}'", run.name, m.metric));
+      if (dot == std::string::npos)
+        throw Error(fmt::format("run '{}': unknown metric '{}'", run.name, m.metric));
       const std::string what = m.metric.substr(0, dot), stat = m.metric.substr(dot + 1);
       std::vector<double> v;
       for (const RequestRecord& r : res.records) {
@@ -86,8 +88,9 @@ std::vector<ValidationRow> RunOne(const ValidationRun& run, const RooflineParams
         } else if (what == "tpot_ms" || what == "itl_ms") {
           if (r.num_decode_tokens > 1) v.push_back((e2e - ttft) / (r.num_decode_tokens - 1));
         } else {
-          throw Error(fmt::format("run '{}': unknown metric '{}' (ttft_ms, tpot_ms, itl_ms, e2e_ms, batch_latency_s)",
-                                  run.name, m.metric));
+          throw Error(
+              fmt::format("run '{}': unknown metric '{}' (ttft_ms, tpot_ms, itl_ms, e2e_ms, batch_latency_s)",
+                          run.name, m.metric));
         }
       }
       ours = Stat(std::move(v), stat);

@@ -132,7 +132,8 @@ void AddStage(const Ctx& c, const json& st, const Row& row, int32_t block_size, 
   const double duration = c.Num(st, "duration_s", row, 0.0);
   int64_t count = static_cast<int64_t>(c.Num(st, "count", row, -1));
   if (count < 0) count = static_cast<int64_t>(std::llround(rate * duration));
-  if (count <= 0) throw Error(fmt::format("{}: a workload stage needs count > 0 or rate x duration_s", c.file()));
+  if (count <= 0)
+    throw Error(fmt::format("{}: a workload stage needs count > 0 or rate x duration_s", c.file()));
   const LengthDistribution pd = ParseLengthDistribution(c.Str(st, "prompt", row, "", true), "prompt");
   const LengthDistribution od = ParseLengthDistribution(c.Str(st, "output", row, "", true), "output");
   // Lengths: reuse the synthetic generator's distributions through a static source.
@@ -217,7 +218,8 @@ ValidationRun ReadRun(const Ctx& c, const json& j, const Row& row) {
   const json w = j.value("workload", json::object());
   const uint64_t seed = static_cast<uint64_t>(c.Num(w, "seed", row, 0));
   if (w.contains("stages")) {
-    for (const auto& st : w["stages"]) AddStage(c, st, row, en.block_size, seed + r.requests.size(), &r.requests);
+    for (const auto& st : w["stages"])
+      AddStage(c, st, row, en.block_size, seed + r.requests.size(), &r.requests);
   } else if (w.contains("trace")) {
     const json& t = w["trace"];
     const std::string path = c.Path(c.Str(t, "csv", row, "", true));
@@ -273,7 +275,8 @@ ValidationRun ReadRun(const Ctx& c, const json& j, const Row& row) {
       r.measured.push_back({key, c.Num(m, key.c_str(), row, 0, true)});
     }
   }
-  if (r.measured.empty()) throw Error(fmt::format("{}: run '{}': nothing under 'measured'", c.file(), r.name));
+  if (r.measured.empty())
+    throw Error(fmt::format("{}: run '{}': nothing under 'measured'", c.file(), r.name));
   return r;
 }
 

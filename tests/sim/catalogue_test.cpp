@@ -47,12 +47,14 @@ TEST(CatalogueTest, ErrorsNameFileAndField) {
     ModelFromConfigJson(R"({"model_type": "llama", "hidden_size": 4096})", "x/config.json");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("x/config.json: missing field 'num_hidden_layers'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("x/config.json: missing field 'num_hidden_layers'"),
+              std::string::npos);
   }
   EXPECT_THROW(ModelFromConfigJson(R"({"model_type": "llama4"})", "c.json"), Error);
   try {
-    GpuFromJson(R"({"name": "g", "memory_gib": 24, "bf16_tflops": 100, "memory_bandwidth_gbs": -1, "pcie_gbs": 32})",
-                "g.json");
+    GpuFromJson(
+        R"({"name": "g", "memory_gib": 24, "bf16_tflops": 100, "memory_bandwidth_gbs": -1, "pcie_gbs": 32})",
+        "g.json");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("g.json: field 'memory_bandwidth_gbs'"), std::string::npos);
@@ -68,7 +70,8 @@ TEST(CatalogueTest, RooflineForUnprofiledModels) {
   const double t = m->Seconds(b);
   EXPECT_GT(t, 0.002);
   EXPECT_LT(t, 0.05);
-  EXPECT_THROW(MakeExecutionModel(FindModel("Llama-2-70B"), FindGpu("a30"), 1), Error);  // profiled pair, no TP 1
+  EXPECT_THROW(MakeExecutionModel(FindModel("Llama-2-70B"), FindGpu("a30"), 1),
+               Error);  // profiled pair, no TP 1
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 // schedkit validate on a small subset of the shared real-engine data (skipped when ../shared is absent,
 // except under CI=true).
+#include "schedkit/sim/validate.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-
-#include "schedkit/sim/validate.h"
 
 namespace schedkit::sim {
 namespace {
@@ -20,7 +20,8 @@ bool SharedPresent() {
 
 TEST(ValidateTest, ArgonneSubset) {
   if (!SharedPresent()) GTEST_SKIP() << "no shared data at " << SharedDataDir();
-  const auto recipe = LoadValidationRecipe(std::string(SCHEDKIT_SOURCE_DIR) + "/data/validate/argonne_vllm.json");
+  const auto recipe =
+      LoadValidationRecipe(std::string(SCHEDKIT_SOURCE_DIR) + "/data/validate/argonne_vllm.json");
   EXPECT_GT(recipe.runs.size(), 400u);
   const auto rows = RunValidation(recipe, "TP1 meta-llama/Meta-Llama-3-8B L512");
   ASSERT_EQ(rows.size(), 8u);  // A100 and H100, B 1/16/32/64

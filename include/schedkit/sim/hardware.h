@@ -9,8 +9,9 @@
 namespace schedkit::sim {
 
 struct ModelSpec {
-  std::string name;          // canonical: "Llama-2-7B", "Llama-3-8B", "Llama-2-70B", "Qwen2-7B", catalogue names
-  std::string profile_name;  // folder of its Vidur profiles, e.g. "meta-llama/Llama-2-7b-hf" (HF id otherwise)
+  std::string name;  // canonical: "Llama-2-7B", "Llama-3-8B", "Llama-2-70B", "Qwen2-7B", catalogue names
+  std::string
+      profile_name;  // folder of its Vidur profiles, e.g. "meta-llama/Llama-2-7b-hf" (HF id otherwise)
   int num_layers = 0;
   int hidden_size = 0;
   int num_q_heads = 0;
@@ -20,23 +21,23 @@ struct ModelSpec {
   bool gated_mlp = true;
   // Fields read from a Hugging Face config.json (model_config.cpp). Their defaults describe the four models
   // above, whose numbers stay Vidur's.
-  int head_dim_override = 0;        // config `head_dim` when given (0: hidden_size / heads)
-  int sliding_window = 0;           // tokens each layer attends to (0: all)
-  int num_experts = 0;              // routed experts per MoE layer (0: dense MLP)
-  int experts_per_token = 0;        // top-k
-  int moe_ffn_size = 0;             // intermediate size of one routed expert
-  int shared_expert_ffn_size = 0;   // intermediate size of the shared experts together (0: none)
-  int num_dense_layers = 0;         // leading layers with a dense MLP in an MoE model (DeepSeek)
-  int kv_lora_rank = 0;             // multi-head latent attention: compressed KV width (0: standard)
-  int q_lora_rank = 0;              // MLA query compression (0: full-rank query projection)
-  int qk_rope_head_dim = 0;         // MLA rotary part of each head (cached beside the latent)
-  int qk_nope_head_dim = 0;         // MLA non-rotary query/key part of each head
-  int v_head_dim = 0;               // MLA value head size
-  bool tied_embeddings = false;     // LM head shares the embedding matrix
-  int weight_bytes = 2;             // per parameter (bf16/fp16 2, fp8 1)
-  int kv_cache_bytes = 2;           // per cached K or V element (fp16/bf16 2, fp8 1)
-  bool count_embeddings = false;    // weight memory includes embedding and LM head (not in Vidur's counter)
-  std::string source;               // where the numbers come from (config.json path or model card)
+  int head_dim_override = 0;       // config `head_dim` when given (0: hidden_size / heads)
+  int sliding_window = 0;          // tokens each layer attends to (0: all)
+  int num_experts = 0;             // routed experts per MoE layer (0: dense MLP)
+  int experts_per_token = 0;       // top-k
+  int moe_ffn_size = 0;            // intermediate size of one routed expert
+  int shared_expert_ffn_size = 0;  // intermediate size of the shared experts together (0: none)
+  int num_dense_layers = 0;        // leading layers with a dense MLP in an MoE model (DeepSeek)
+  int kv_lora_rank = 0;            // multi-head latent attention: compressed KV width (0: standard)
+  int q_lora_rank = 0;             // MLA query compression (0: full-rank query projection)
+  int qk_rope_head_dim = 0;        // MLA rotary part of each head (cached beside the latent)
+  int qk_nope_head_dim = 0;        // MLA non-rotary query/key part of each head
+  int v_head_dim = 0;              // MLA value head size
+  bool tied_embeddings = false;    // LM head shares the embedding matrix
+  int weight_bytes = 2;            // per parameter (bf16/fp16 2, fp8 1)
+  int kv_cache_bytes = 2;          // per cached K or V element (fp16/bf16 2, fp8 1)
+  bool count_embeddings = false;   // weight memory includes embedding and LM head (not in Vidur's counter)
+  std::string source;              // where the numbers come from (config.json path or model card)
 
   int head_dim() const { return head_dim_override > 0 ? head_dim_override : hidden_size / num_q_heads; }
   bool uses_gqa() const { return num_q_heads > num_kv_heads; }
@@ -55,8 +56,8 @@ struct ModelSpec {
 };
 
 struct GpuSpec {
-  std::string name;              // "a100", "h100", "a30" (also the folder of its Vidur profiles), catalogue names
-  double memory_gib = 0;         // Vidur multiplies its "GB" by 1024^3
+  std::string name;       // "a100", "h100", "a30" (also the folder of its Vidur profiles), catalogue names
+  double memory_gib = 0;  // Vidur multiplies its "GB" by 1024^3
   double peak_tflops_fp16 = 0;   // dense, Vidur's device SKU value
   double mem_bandwidth_gbs = 0;  // HBM, GB/s (1e9 bytes)
   double pcie_gbs = 0;           // host link, for swap preemption, GB/s
