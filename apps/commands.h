@@ -9,5 +9,6 @@ void AddServeCommands(CLI::App& app);      // simulate, capacity (cmd_serve.cpp)
 void AddTrainCommands(CLI::App& app);      // lr (cmd_train.cpp)
 void AddDiffusionCommands(CLI::App& app);  // diffusion (cmd_diffusion.cpp)
 void AddGraphCommands(CLI::App& app);      // dag, soc, jssp (cmd_graph*.cpp)
+void AddValidateCommands(CLI::App& app);   // validate (cmd_validate.cpp)
 
 }  // namespace schedkit::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   schedkit::cli::AddTrainCommands(app);
   schedkit::cli::AddDiffusionCommands(app);
   schedkit::cli::AddGraphCommands(app);
+  schedkit::cli::AddValidateCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

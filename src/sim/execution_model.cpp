@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 
+#include "schedkit/sim/execution_roofline.h"
 #include "schedkit/sim/profile_roofline.h"
 #include "schedkit/sim/profile_tables.h"
 #include "schedkit/util/error.h"
@@ -336,6 +337,14 @@ std::string SupportedCombinations() {
 
 std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, const GpuSpec& gpu, int tp,
                                                        const ExecutionModelOptions& options) {
+  bool profiled_model = false, profiled_gpu = false;
+  for (const auto& s : SupportedList()) {
+    profiled_model = profiled_model || model.name == s.model;
+    profiled_gpu = profiled_gpu || gpu.name == s.gpu;
+  }
+  if (options.roofline || !profiled_model || !profiled_gpu) {
+    return MakeRooflineModel(model, gpu, tp, FittedRooflineParams());
+  }
   bool ok = false;
   for (const auto& s : SupportedList()) {
     if (model.name == s.model && gpu.name == s.gpu && std::count(s.tps.begin(), s.tps.end(), tp) > 0)

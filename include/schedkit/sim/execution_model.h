@@ -61,9 +61,13 @@ struct ExecutionModelOptions {
   bool clamp_to_profile = false;
   // Tier-2 prefill attention: also scale the A30-fitted roofline to SplitwiseSim's measured A100/H100 times.
   bool splitwise_calibration = true;
+  // Use the calibrated roofline of execution_roofline.h (fitted on real vLLM runs, engine overhead included)
+  // even where Vidur profiles exist. Models or GPUs outside Vidur's four models and three GPUs always use it.
+  bool roofline = false;
 };
 
-// Throws schedkit::Error for an unsupported model x GPU x TP combination (listing the supported ones).
+// Vidur's models on Vidur's GPUs use the profiles (throwing schedkit::Error for an unsupported TP, listing the
+// supported combinations); any other model or GPU uses the calibrated roofline of execution_roofline.h.
 std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, const GpuSpec& gpu, int tp,
                                                        const ExecutionModelOptions& options = {});
 
