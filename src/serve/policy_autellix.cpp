@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <queue>
 #include <unordered_map>
 
@@ -104,23 +105,20 @@ class AutellixPolicy : public RankedPolicy {
           (p_.program_level ? programs_[e.r->spec.program].service : 0.0) + calls_[*e.r].service;
       if (waited / std::max(1.0, service) < p_.beta) break;
       waiting_.pop();
-      mutable_rank(*e.r).rank_class = 0;
+      SetLevel(calls_[*e.r], mutable_rank(*e.r), 0);
       Rerank(e.r);
     }
   }
   void RerankRunning(std::vector<Request*>& running, const EngineView&) override {
     for (size_t j = 0; j < running.size(); ++j) {
       // Demote as service accrues. Level(v) <= rank_class while v is below the upper bound of the current
-      // queue, so only a request that crossed it needs the level search (most do not, in any iteration).
-      const Call& call = calls_[*running[j]];
-      RankSlot& rank = mutable_rank(*running[j]);
+      // queue, so only a request that crossed it needs the level search (most do not, in any iteration); the
+      // bound sits beside the value so that this test reads one table entry.
+      Call& call = calls_[*running[j]];
       const double value = call.start + call.service;
-      if (rank.rank_class >= p_.levels - 1 || value < upper_bound_[rank.rank_class]) continue;
-      const int32_t level = Level(value);
-      if (level > rank.rank_class) {
-        rank.rank_class = level;
-        NoteReranked(j);
-      }
+      if (value < call.bound) continue;
+      SetLevel(call, mutable_rank(*running[j]), Level(value));  // a higher level: value >= the old bound
+      NoteReranked(j);
     }
   }
 
@@ -130,6 +128,7 @@ class AutellixPolicy : public RankedPolicy {
     // critical-path start; MLFQ, 0.
     double start = 0;
     double service = 0;  // iterations the call ran in
+    double bound = 0;    // upper bound of the values of its queue (infinity for the last queue)
   };
   struct Program {
     double service = 0;   // PLAS: attained service of completed calls
@@ -148,8 +147,13 @@ class AutellixPolicy : public RankedPolicy {
     }
     return p_.levels - 1;
   }
-  void Rank(const Call& call, RankSlot& rank) const {
-    rank.rank_class = Level(call.start + call.service);
+  // Every change of a call's queue goes through here, keeping Call::bound in step with the rank class.
+  void SetLevel(Call& call, RankSlot& rank, int32_t level) const {
+    rank.rank_class = level;
+    call.bound = level < p_.levels - 1 ? upper_bound_[level] : std::numeric_limits<double>::infinity();
+  }
+  void Rank(Call& call, RankSlot& rank) const {
+    SetLevel(call, rank, Level(call.start + call.service));
     rank.rank_key = 0;  // FCFS inside a queue (arrival order breaks the tie)
   }
 

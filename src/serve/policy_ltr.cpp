@@ -30,22 +30,26 @@ class LtrPolicy : public RankedPolicy {
 
   void OnScheduled(ScheduledBatch batch) override {
     for (const ScheduledView s : batch) {
-      int32_t& runs = promoted_runs_[*s.request];
+      int32_t& runs = promotions_[*s.request].runs;
       if (runs > 0) --runs;
     }
   }
   // Scheduled iterations a promoted request has left at top priority (read-only: tests).
-  int32_t promoted_runs(const Request& r) const { return promoted_runs_[r]; }
+  int32_t promoted_runs(const Request& r) const { return promotions_[r].runs; }
   void OnFinished(const Request& r) override { ranker_->Observe(r.spec, r.num_output_tokens); }
 
  protected:
   void RankArrival(const Request& r, RankSlot& rank, const EngineView&) override {
-    promoted_runs_.Reset(r);
+    promotions_.Reset(r);
     rank.rank_class = kNormal;
     rank.rank_key = -ranker_->Score(r.spec);  // higher score first
   }
   void RankRequeued(const Request& r, RankSlot& rank) override {
-    if (promoted_runs_[r] <= 0) rank.rank_class = kNormal;
+    Promotion& p = promotions_[r];
+    if (p.runs <= 0) {
+      p.promoted = false;
+      rank.rank_class = kNormal;
+    }
   }
   bool NotesEveryRerank() const override { return true; }  // running ranks change only in RerankRunning
   void AfterQueued(Request* r) override {
@@ -72,14 +76,16 @@ class LtrPolicy : public RankedPolicy {
     if (threshold_ < 0) return;
     for (size_t j = 0; j < running.size(); ++j) {
       const Request& r = *running[j];
-      RankSlot& rank = mutable_rank(r);
-      const int32_t was = rank.rank_class;
+      Promotion& p =
+          promotions_[r];  // mirrors the rank class: no look-up in the rank table unless it changes
       if (engine.iteration - 1 - IdleSince(r) >= threshold_) {
+        if (!p.promoted) NoteReranked(j);
         Promote(r);
-      } else if (rank.rank_class == kPromoted && promoted_runs_[r] <= 0) {
-        rank.rank_class = kNormal;
+      } else if (p.promoted && p.runs <= 0) {
+        p.promoted = false;
+        mutable_rank(r).rank_class = kNormal;
+        NoteReranked(j);
       }
-      if (rank.rank_class != was) NoteReranked(j);
     }
   }
 
@@ -95,13 +101,17 @@ class LtrPolicy : public RankedPolicy {
   }
   void Promote(const Request& r) {
     mutable_rank(r).rank_class = kPromoted;
-    promoted_runs_[r] = period_;
+    promotions_[r] = Promotion{period_, true};
   }
   std::unique_ptr<OutputRanker> ranker_;
   int64_t threshold_;
   int32_t period_;
   std::priority_queue<IdleEntry> idle_;
-  SlotTable<int32_t> promoted_runs_;  // scheduled iterations left at top priority
+  struct Promotion {
+    int32_t runs = 0;       // scheduled iterations left at top priority
+    bool promoted = false;  // rank class kPromoted
+  };
+  SlotTable<Promotion> promotions_;
 };
 
 std::unique_ptr<SchedulingPolicy> MakeLtr(OptionReader& reader) {

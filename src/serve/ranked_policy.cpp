@@ -93,13 +93,16 @@ void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView
     return;
   }
   size_t next_noted = 0;
+  const RankSlot* last_kept = nullptr;  // the rank of kept_.back(), looked up once
   for (size_t j = 0; j < running.size(); ++j) {
     Request* r = running[j];
+    const RankSlot& rank = ranks_[*r];
     if (next_noted < reranked_.size() && reranked_[next_noted] == j) {
       displaced_.push_back(r);
       ++next_noted;
-    } else if (kept_.empty() || !before(r, kept_.back())) {
+    } else if (last_kept == nullptr || !RanksBefore(rank, *last_kept)) {
       kept_.push_back(r);
+      last_kept = &rank;
     } else {
       displaced_.push_back(r);
     }
