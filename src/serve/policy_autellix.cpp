@@ -110,11 +110,12 @@ class AutellixPolicy : public RankedPolicy {
     }
   }
   void RerankRunning(std::vector<Request*>& running, const EngineView&) override {
+    Call* calls = calls_.data();  // not resized here
     for (size_t j = 0; j < running.size(); ++j) {
       // Demote as service accrues. Level(v) <= rank_class while v is below the upper bound of the current
       // queue, so only a request that crossed it needs the level search (most do not, in any iteration); the
       // bound sits beside the value so that this test reads one table entry.
-      Call& call = calls_[*running[j]];
+      Call& call = calls[running[j]->slot];
       const double value = call.start + call.service;
       if (value < call.bound) continue;
       SetLevel(call, mutable_rank(*running[j]), Level(value));  // a higher level: value >= the old bound

@@ -74,10 +74,11 @@ class LtrPolicy : public RankedPolicy {
   // Running requests: promotion when idle long enough, demotion when the promoted runs are used up.
   void RerankRunning(std::vector<Request*>& running, const EngineView& engine) override {
     if (threshold_ < 0) return;
+    // The promotion flag mirrors the rank class: no look-up in the rank table unless it changes.
+    Promotion* promotions = promotions_.data();  // not resized here
     for (size_t j = 0; j < running.size(); ++j) {
       const Request& r = *running[j];
-      Promotion& p =
-          promotions_[r];  // mirrors the rank class: no look-up in the rank table unless it changes
+      Promotion& p = promotions[r.slot];
       if (engine.iteration - 1 - IdleSince(r) >= threshold_) {
         if (!p.promoted) NoteReranked(j);
         Promote(r);

@@ -93,11 +93,13 @@ void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView
     return;
   }
   size_t next_noted = 0;
-  const RankSlot* last_kept = nullptr;  // the rank of kept_.back(), looked up once
+  const size_t num_noted = reranked_.size();
+  const RankSlot* ranks = ranks_.data();  // locals: push_back may allocate, so members would be reloaded
+  const RankSlot* last_kept = nullptr;    // the rank of kept_.back(), looked up once
   for (size_t j = 0; j < running.size(); ++j) {
     Request* r = running[j];
-    const RankSlot& rank = ranks_[*r];
-    if (next_noted < reranked_.size() && reranked_[next_noted] == j) {
+    const RankSlot& rank = ranks[r->slot];
+    if (next_noted < num_noted && reranked_[next_noted] == j) {
       displaced_.push_back(r);
       ++next_noted;
     } else if (last_kept == nullptr || !RanksBefore(rank, *last_kept)) {

@@ -19,6 +19,9 @@ class SlotTable {
   }
   T& operator[](const Request& r) { return entries_[r.slot]; }
   const T& operator[](const Request& r) const { return entries_[r.slot]; }
+  // The entries indexed by slot, for hot loops that would otherwise reload the table's address after each
+  // call they cannot see through.
+  T* data() { return entries_.data(); }
   const T* data() const { return entries_.data(); }
 
  private:

@@ -2,10 +2,12 @@
 // the listed one), values must parse, unknown keys are rejected, errors name the key.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "schedkit/serve/policy.h"
 
