@@ -10,14 +10,23 @@ if(SCHEDKIT_SANITIZE)
   target_link_options(schedkit_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-# schedkit_module(NAME [DEPS ...]): a library target schedkit_NAME from every .cpp in src/NAME.
+# schedkit_module(NAME [WHOLE_ARCHIVE] [DEPS ...]): a library schedkit_NAME from every .cpp in src/NAME.
+# WHOLE_ARCHIVE: for modules whose files register themselves with static objects that nothing references (the
+# serving policies). The archive is schedkit_NAME_archive and schedkit_NAME links all of it into every
+# executable that uses it, however indirectly; a plain static library would let the linker drop those files.
 function(schedkit_module name)
-  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "WHOLE_ARCHIVE" "" "DEPS" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
-  add_library(schedkit_${name} STATIC ${sources})
-  target_include_directories(schedkit_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
-  target_link_libraries(schedkit_${name} PUBLIC schedkit_options ${ARG_DEPS})
-  set_target_properties(schedkit_${name} PROPERTIES UNITY_BUILD ${SCHEDKIT_UNITY} UNITY_BUILD_BATCH_SIZE 8)
+  set(lib schedkit_${name})
+  if(ARG_WHOLE_ARCHIVE)
+    set(lib schedkit_${name}_archive)
+    add_library(schedkit_${name} INTERFACE)
+    target_link_libraries(schedkit_${name} INTERFACE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${lib}>")
+  endif()
+  add_library(${lib} STATIC ${sources})
+  target_include_directories(${lib} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  target_link_libraries(${lib} PUBLIC schedkit_options ${ARG_DEPS})
+  set_target_properties(${lib} PROPERTIES UNITY_BUILD ${SCHEDKIT_UNITY} UNITY_BUILD_BATCH_SIZE 8)
 endfunction()
 
 # schedkit_tests(NAME [DEPS ...]): one GoogleTest binary NAME_tests from every .cpp in tests/NAME.

@@ -1,9 +1,11 @@
 // schedule() cost with a deep queue: 10,000 waiting and about 1,000 running requests (batch cap 1,024, enough
-// KV for all of them), per policy. Each benchmark iteration is one Schedule() call (timed) followed by the
-// UpdateFromOutput() that completes it (not timed).
+// KV for all of them), per registered policy. Every request carries a client and a program id. Each benchmark
+// iteration is one Schedule() call (timed) followed by the UpdateFromOutput() that completes it (not timed).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 // Instruction counts: run under `valgrind --tool=callgrind --collect-atstart=no`; only the timed Schedule()
 // calls are collected, and the number of them is printed at exit (Ir / calls = instructions per call).
@@ -14,6 +16,7 @@
 #define SCHEDKIT_COLLECT()
 #endif
 
+#include "schedkit/serve/policy_registry.h"
 #include "schedkit/serve/scheduler.h"
 
 namespace {
@@ -27,7 +30,7 @@ struct PrintCalls {
   }
 } g_print_calls;
 
-void BM_ScheduleWith(benchmark::State& state, const char* policy, const PolicyOptions& options) {
+void BM_ScheduleWith(benchmark::State& state, const std::string& policy, const PolicyOptions& options) {
   SchedulerConfig c;
   c.num_kv_blocks = 8'000'000;
   c.block_size = 16;
@@ -73,27 +76,22 @@ void BM_ScheduleWith(benchmark::State& state, const char* policy, const PolicyOp
   state.counters["waiting"] = static_cast<double>(s.num_waiting());
 }
 
-void BM_Schedule(benchmark::State& state, const char* policy) { BM_ScheduleWith(state, policy, {}); }
-
-BENCHMARK_CAPTURE(BM_Schedule, vllm, "vllm")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, vllm_v1, "vllm-v1")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, sarathi, "sarathi")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, vtc, "vtc")->Unit(benchmark::kMicrosecond);
-// Issue-3 policies (target: median <= 20 us).
-BENCHMARK_CAPTURE(BM_Schedule, lcf, "lcf")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_ScheduleWith, rpm, "rpm", PolicyOptions{{"rate_limit", "1000000"}})
-    ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, sjf, "sjf")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, srpt, "srpt")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, priority, "priority")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, ltr, "ltr")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_ScheduleWith, ltr_noisy, "ltr", PolicyOptions{{"ranker", "noisy"}, {"tau", "0.5"}})
-    ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, autellix_plas, "autellix-plas")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, autellix_atlas, "autellix-atlas")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, mlfq, "mlfq")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Schedule, slai, "slai")->Unit(benchmark::kMicrosecond);
-
 }  // namespace
 
-BENCHMARK_MAIN();
+// Every registered policy, with each option set it lists for benchmarks (the defaults when none):
+// BM_Schedule/<label> for the defaults, BM_ScheduleWith/<label> for other options ('-' becomes '_').
+int main(int argc, char** argv) {
+  for (const PolicyInfo& info : RegisteredPolicies()) {
+    for (const auto& [label, options] : BenchVariants(info)) {
+      std::string name = (options.empty() ? "BM_Schedule/" : "BM_ScheduleWith/") + label;
+      std::replace(name.begin(), name.end(), '-', '_');
+      benchmark::RegisterBenchmark(name.c_str(), BM_ScheduleWith, info.name, options)
+          ->Unit(benchmark::kMicrosecond);
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -17,12 +17,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <queue>
 #include <unordered_map>
 
-#include "policies.h"
 #include "ranked_policy.h"
-#include "schedkit/serve/policy_options.h"
+#include "schedkit/serve/policy_registry.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::serve {
@@ -44,24 +44,27 @@ class AutellixPolicy : public RankedPolicy {
     for (int32_t k = 0; k < p_.levels - 1; ++k, bound *= p_.ratio) upper_bound_.push_back(bound);
   }
 
-  void OnScheduled(std::span<const ScheduledRequest> batch) override {
-    for (const ScheduledRequest& s : batch) s.request->attained_service += 1.0;
+  void OnScheduled(ScheduledBatch batch) override {
+    for (const ScheduledView s : batch) calls_[*s.request].service += 1.0;
   }
   void OnFinished(const Request& r) override {
     if (!p_.program_level) return;
     Program& prog = programs_[r.spec.program];
-    prog.service += r.attained_service;
-    const double path = r.score + r.attained_service;  // score holds the call's critical-path start (ATLAS)
+    const Call& call = calls_[r];
+    prog.service += call.service;
+    const double path = call.start + call.service;
     prog.max_path = std::max(prog.max_path, path);
     if (p_.atlas) path_end_[r.spec.id] = path;
   }
 
+  // A call's attained service, in iterations it ran in (read-only: tests).
+  double attained_service(const Request& r) const { return calls_[r].service; }
+
  protected:
-  void RankArrival(Request& r, const EngineView& engine) override {
-    (void)engine;
+  void RankArrival(const Request& r, RankSlot& rank, const EngineView&) override {
+    Call& call = calls_.Reset(r);
     if (!p_.program_level) {  // MLFQ: every call enters the first queue
-      r.score = 0;
-      Rank(r);
+      Rank(call, rank);
       return;
     }
     if (r.spec.program == kNoProgram) {
@@ -73,23 +76,22 @@ class AutellixPolicy : public RankedPolicy {
     }
     const Program& prog = programs_[r.spec.program];
     if (!p_.atlas) {
-      r.score = prog.service;
+      call.start = prog.service;
     } else if (r.spec.parents.empty()) {
-      r.score = prog.max_path;
+      call.start = prog.max_path;
     } else {
-      double start = 0;
       for (RequestId parent : r.spec.parents) {
         auto it = path_end_.find(parent);
-        start = std::max(start, it == path_end_.end() ? prog.max_path : it->second);
+        call.start = std::max(call.start, it == path_end_.end() ? prog.max_path : it->second);
       }
-      r.score = start;
     }
-    Rank(r);
+    Rank(call, rank);
   }
-  void RankRequeued(Request& r) override { Rank(r); }
+  void RankRequeued(const Request& r, RankSlot& rank) override { Rank(calls_[r], rank); }
   bool NotesEveryRerank() const override { return true; }  // ranks change only in RerankRunning
   void AfterQueued(Request* r) override {
-    waiting_.push(WaitEntry{r, r->queue_stamp, std::max(r->last_scheduled_iteration, r->arrival_iteration)});
+    waiting_.push(
+        WaitEntry{r, rank(*r).queue_stamp, std::max(r->last_scheduled_iteration, r->arrival_iteration)});
   }
   void BeforeIteration(const EngineView& engine) override {
     while (!waiting_.empty()) {
@@ -100,29 +102,35 @@ class AutellixPolicy : public RankedPolicy {
       }
       const double waited = static_cast<double>(engine.iteration - 1 - e.since);
       const double service =
-          (p_.program_level ? programs_[e.r->spec.program].service : 0.0) + e.r->attained_service;
+          (p_.program_level ? programs_[e.r->spec.program].service : 0.0) + calls_[*e.r].service;
       if (waited / std::max(1.0, service) < p_.beta) break;
       waiting_.pop();
-      e.r->rank_class = 0;
+      SetLevel(calls_[*e.r], mutable_rank(*e.r), 0);
       Rerank(e.r);
     }
   }
   void RerankRunning(std::vector<Request*>& running, const EngineView&) override {
+    Call* calls = calls_.data();  // not resized here
     for (size_t j = 0; j < running.size(); ++j) {
       // Demote as service accrues. Level(v) <= rank_class while v is below the upper bound of the current
-      // queue, so only a request that crossed it needs the level search (most do not, in any iteration).
-      Request* r = running[j];
-      const double value = r->score + r->attained_service;
-      if (r->rank_class >= p_.levels - 1 || value < upper_bound_[r->rank_class]) continue;
-      const int32_t level = Level(value);
-      if (level > r->rank_class) {
-        r->rank_class = level;
-        NoteReranked(j);
-      }
+      // queue, so only a request that crossed it needs the level search (most do not, in any iteration); the
+      // bound sits beside the value so that this test reads one table entry.
+      Call& call = calls[running[j]->slot];
+      const double value = call.start + call.service;
+      if (value < call.bound) continue;
+      SetLevel(call, mutable_rank(*running[j]), Level(value));  // a higher level: value >= the old bound
+      NoteReranked(j);
     }
   }
 
  private:
+  struct Call {
+    // The value the call's own service adds to: PLAS, its program's service at arrival; ATLAS, its
+    // critical-path start; MLFQ, 0.
+    double start = 0;
+    double service = 0;  // iterations the call ran in
+    double bound = 0;    // upper bound of the values of its queue (infinity for the last queue)
+  };
   struct Program {
     double service = 0;   // PLAS: attained service of completed calls
     double max_path = 0;  // ATLAS: largest critical-path end of completed calls
@@ -140,9 +148,14 @@ class AutellixPolicy : public RankedPolicy {
     }
     return p_.levels - 1;
   }
-  void Rank(Request& r) const {
-    r.rank_class = Level(r.score + r.attained_service);
-    r.rank_key = 0;  // FCFS inside a queue (arrival order breaks the tie)
+  // Every change of a call's queue goes through here, keeping Call::bound in step with the rank class.
+  void SetLevel(Call& call, RankSlot& rank, int32_t level) const {
+    rank.rank_class = level;
+    call.bound = level < p_.levels - 1 ? upper_bound_[level] : std::numeric_limits<double>::infinity();
+  }
+  void Rank(Call& call, RankSlot& rank) const {
+    SetLevel(call, rank, Level(call.start + call.service));
+    rank.rank_key = 0;  // FCFS inside a queue (arrival order breaks the tie)
   }
 
   Params p_;
@@ -150,19 +163,19 @@ class AutellixPolicy : public RankedPolicy {
   std::unordered_map<ProgramId, Program> programs_;
   std::unordered_map<RequestId, double> path_end_;
   std::priority_queue<WaitEntry> waiting_;
+  SlotTable<Call> calls_;
 };
 
-std::unique_ptr<SchedulingPolicy> Make(const char* name, bool program_level, bool atlas,
-                                       const PolicyOptions& options) {
-  OptionReader reader(name, options);
+std::unique_ptr<SchedulingPolicy> Make(bool program_level, bool atlas, OptionReader& reader) {
+  const std::string& name = reader.policy();
   AutellixPolicy::Params p;
   p.program_level = program_level;
   p.atlas = atlas;
-  p.levels = static_cast<int32_t>(reader.Int("levels", 8));
-  p.base = reader.Double("base", 32);
-  p.ratio = reader.Double("ratio", 4);
-  p.beta = reader.Double("beta", 8);
-  const std::string preemption = reader.String("preemption", "swap");
+  p.levels = static_cast<int32_t>(reader.Int("levels"));
+  p.base = reader.Double("base");
+  p.ratio = reader.Double("ratio");
+  p.beta = reader.Double("beta");
+  const std::string preemption = reader.String("preemption");
   reader.RejectUnknown();
   if (p.levels < 1 || p.levels > 64)
     throw Error(fmt::format("policy {}: option levels={} must be in [1, 64]", name, p.levels));
@@ -174,16 +187,42 @@ std::unique_ptr<SchedulingPolicy> Make(const char* name, bool program_level, boo
   return std::make_unique<AutellixPolicy>(name, RankedRules(ParsePreemption(name, preemption)), p);
 }
 
-}  // namespace
+std::vector<PolicyOptionInfo> QueueOptions() {
+  return {
+      {"levels", "8", "number of queues, in [1, 64]"},
+      {"base", "32", "upper bound of the first queue, in iterations of service"},
+      {"ratio", "4", "each queue's bound is this times the previous one's (> 1)"},
+      {"beta", "8", "anti-starvation: promote when waited / service reaches this"},
+      PreemptionOption("swap"),
+  };
+}
 
-std::unique_ptr<SchedulingPolicy> MakeAutellixPlasPolicy(const PolicyOptions& options) {
-  return Make("autellix-plas", true, false, options);
-}
-std::unique_ptr<SchedulingPolicy> MakeAutellixAtlasPolicy(const PolicyOptions& options) {
-  return Make("autellix-atlas", true, true, options);
-}
-std::unique_ptr<SchedulingPolicy> MakeMlfqPolicy(const PolicyOptions& options) {
-  return Make("mlfq", false, false, options);
-}
+const PolicyRegistration kAutellixPlasRegistration{PolicyInfo{
+    .name = "autellix-plas",
+    .description =
+        "Autellix PLAS (Luo et al. 2025): least program-level attained service first, multilevel queues",
+    .needs_program_ids = true,
+    .options = QueueOptions(),
+    .make = [](OptionReader& options) { return Make(true, false, options); },
+}};
+
+const PolicyRegistration kAutellixAtlasRegistration{PolicyInfo{
+    .name = "autellix-atlas",
+    .description =
+        "Autellix ATLAS (Luo et al. 2025): least critical-path attained service first, multilevel queues",
+    .needs_program_ids = true,
+    .options = QueueOptions(),
+    .make = [](OptionReader& options) { return Make(true, true, options); },
+}};
+
+const PolicyRegistration kMlfqRegistration{PolicyInfo{
+    .name = "mlfq",
+    .description =
+        "MLFQ: call-level multilevel feedback queues (FastServe-style, the Autellix paper's baseline)",
+    .options = QueueOptions(),
+    .make = [](OptionReader& options) { return Make(false, false, options); },
+}};
+
+}  // namespace
 
 }  // namespace schedkit::serve

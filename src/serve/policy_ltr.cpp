@@ -12,9 +12,8 @@
 #include <algorithm>
 #include <queue>
 
-#include "policies.h"
 #include "ranked_policy.h"
-#include "schedkit/serve/policy_options.h"
+#include "schedkit/serve/policy_registry.h"
 #include "schedkit/serve/ranker.h"
 #include "schedkit/util/error.h"
 
@@ -29,25 +28,32 @@ class LtrPolicy : public RankedPolicy {
   LtrPolicy(BatchingRules rules, std::unique_ptr<OutputRanker> ranker, int64_t threshold, int32_t period)
       : RankedPolicy("ltr", rules), ranker_(std::move(ranker)), threshold_(threshold), period_(period) {}
 
-  void OnScheduled(std::span<const ScheduledRequest> batch) override {
-    for (const ScheduledRequest& s : batch) {
-      if (s.request->promoted_runs > 0) --s.request->promoted_runs;
+  void OnScheduled(ScheduledBatch batch) override {
+    for (const ScheduledView s : batch) {
+      int32_t& runs = promotions_[*s.request].runs;
+      if (runs > 0) --runs;
     }
   }
+  // Scheduled iterations a promoted request has left at top priority (read-only: tests).
+  int32_t promoted_runs(const Request& r) const { return promotions_[r].runs; }
   void OnFinished(const Request& r) override { ranker_->Observe(r.spec, r.num_output_tokens); }
 
  protected:
-  void RankArrival(Request& r, const EngineView&) override {
-    r.score = ranker_->Score(r.spec);
-    r.rank_class = kNormal;
-    r.rank_key = -r.score;
+  void RankArrival(const Request& r, RankSlot& rank, const EngineView&) override {
+    promotions_.Reset(r);
+    rank.rank_class = kNormal;
+    rank.rank_key = -ranker_->Score(r.spec);  // higher score first
   }
-  void RankRequeued(Request& r) override {
-    if (r.promoted_runs <= 0) r.rank_class = kNormal;
+  void RankRequeued(const Request& r, RankSlot& rank) override {
+    Promotion& p = promotions_[r];
+    if (p.runs <= 0) {
+      p.promoted = false;
+      rank.rank_class = kNormal;
+    }
   }
   bool NotesEveryRerank() const override { return true; }  // running ranks change only in RerankRunning
   void AfterQueued(Request* r) override {
-    if (threshold_ >= 0) idle_.push(IdleEntry{r, r->queue_stamp, IdleSince(*r)});
+    if (threshold_ >= 0) idle_.push(IdleEntry{r, rank(*r).queue_stamp, IdleSince(*r)});
   }
 
   // Promotes waiting requests idle for `threshold_` iterations (oldest idle first, via the idle heap).
@@ -68,15 +74,19 @@ class LtrPolicy : public RankedPolicy {
   // Running requests: promotion when idle long enough, demotion when the promoted runs are used up.
   void RerankRunning(std::vector<Request*>& running, const EngineView& engine) override {
     if (threshold_ < 0) return;
+    // The promotion flag mirrors the rank class: no look-up in the rank table unless it changes.
+    Promotion* promotions = promotions_.data();  // not resized here
     for (size_t j = 0; j < running.size(); ++j) {
-      Request* r = running[j];
-      const int32_t was = r->rank_class;
-      if (engine.iteration - 1 - IdleSince(*r) >= threshold_) {
-        Promote(*r);
-      } else if (r->rank_class == kPromoted && r->promoted_runs <= 0) {
-        r->rank_class = kNormal;
+      const Request& r = *running[j];
+      Promotion& p = promotions[r.slot];
+      if (engine.iteration - 1 - IdleSince(r) >= threshold_) {
+        if (!p.promoted) NoteReranked(j);
+        Promote(r);
+      } else if (p.promoted && p.runs <= 0) {
+        p.promoted = false;
+        mutable_rank(r).rank_class = kNormal;
+        NoteReranked(j);
       }
-      if (r->rank_class != was) NoteReranked(j);
     }
   }
 
@@ -90,28 +100,30 @@ class LtrPolicy : public RankedPolicy {
   static int64_t IdleSince(const Request& r) {
     return std::max(r.last_scheduled_iteration, r.arrival_iteration);
   }
-  void Promote(Request& r) const {
-    r.rank_class = kPromoted;
-    r.promoted_runs = period_;
+  void Promote(const Request& r) {
+    mutable_rank(r).rank_class = kPromoted;
+    promotions_[r] = Promotion{period_, true};
   }
   std::unique_ptr<OutputRanker> ranker_;
   int64_t threshold_;
   int32_t period_;
   std::priority_queue<IdleEntry> idle_;
+  struct Promotion {
+    int32_t runs = 0;       // scheduled iterations left at top priority
+    bool promoted = false;  // rank class kPromoted
+  };
+  SlotTable<Promotion> promotions_;
 };
 
-}  // namespace
-
-std::unique_ptr<SchedulingPolicy> MakeLtrPolicy(const PolicyOptions& options) {
-  OptionReader reader("ltr", options);
+std::unique_ptr<SchedulingPolicy> MakeLtr(OptionReader& reader) {
   RankerOptions ro;
-  ro.kind = reader.String("ranker", "oracle");
-  ro.tau = reader.Double("tau", 0.55);
-  ro.seed = static_cast<uint64_t>(reader.Int("seed", 0));
-  ro.learning_rate = reader.Double("learning_rate", 0.05);
-  const int64_t threshold = reader.Int("starvation_threshold", 200);
-  const int64_t period = reader.Int("starvation_period", 10);
-  const std::string preemption = reader.String("preemption", "swap");
+  ro.kind = reader.String("ranker");
+  ro.tau = reader.Double("tau");
+  ro.seed = static_cast<uint64_t>(reader.Int("seed"));
+  ro.learning_rate = reader.Double("learning_rate");
+  const int64_t threshold = reader.Int("starvation_threshold");
+  const int64_t period = reader.Int("starvation_period");
+  const std::string preemption = reader.String("preemption");
   reader.RejectUnknown();
   if (!(ro.tau >= -1.0 && ro.tau <= 1.0)) {
     throw Error(fmt::format("policy ltr: option tau={} must be in [-1, 1]", ro.tau));
@@ -125,5 +137,25 @@ std::unique_ptr<SchedulingPolicy> MakeLtrPolicy(const PolicyOptions& options) {
   return std::make_unique<LtrPolicy>(RankedRules(ParsePreemption("ltr", preemption)), MakeRanker(ro),
                                      threshold, static_cast<int32_t>(period));
 }
+
+const PolicyRegistration kLtrRegistration{PolicyInfo{
+    .name = "ltr",
+    .description =
+        "Learning to rank (Fu et al. 2024): predicted-shortest first by a ranker's score, starvation guard",
+    .options =
+        {
+            {"ranker", "oracle", "oracle | noisy | learned: what scores the requests"},
+            {"tau", "0.55", "noisy ranker: Kendall's tau of its order with the true one, in [-1, 1]"},
+            {"seed", "0", "noisy ranker: random seed"},
+            {"learning_rate", "0.05", "learned ranker: step size of its online fit"},
+            {"starvation_threshold", "200", "iterations left out before a promotion (-1: no guard)"},
+            {"starvation_period", "10", "scheduled iterations a promoted request keeps top priority"},
+            PreemptionOption("swap"),
+        },
+    .bench_variants = {{"ltr", {}}, {"ltr_noisy", {{"ranker", "noisy"}, {"tau", "0.5"}}}},
+    .make = MakeLtr,
+}};
+
+}  // namespace
 
 }  // namespace schedkit::serve

@@ -8,15 +8,11 @@
 #include <deque>
 #include <map>
 
-#include "policies.h"
 #include "schedkit/serve/fcfs_queue.h"
-#include "schedkit/serve/policy_options.h"
+#include "schedkit/serve/policy_registry.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::serve {
-
-BatchingRules::Preemption ParsePreemption(std::string_view policy, const std::string& value);
-
 namespace {
 
 class RpmPolicy : public SchedulingPolicy {
@@ -30,7 +26,7 @@ class RpmPolicy : public SchedulingPolicy {
     if (r.spec.client == kNoClient) {
       throw Error(
           fmt::format("policy rpm: request {} has no client id (field `client`); a per-client rate "
-                      "limit needs one per request (e.g. the simulator's --clients assignment)",
+                      "limit needs one per request (e.g. the simulator's workload.clients rule)",
                       r.spec.id));
     }
     std::deque<double>& times = accepted_[r.spec.client];
@@ -53,29 +49,36 @@ class RpmPolicy : public SchedulingPolicy {
   std::map<ClientId, std::deque<double>> accepted_;
 };
 
-}  // namespace
-
-std::unique_ptr<SchedulingPolicy> MakeRpmPolicy(const PolicyOptions& options) {
-  OptionReader reader("rpm", options);
-  const int64_t limit = reader.Int("rate_limit", 20);
-  const double window = reader.Double("window", 60.0);
-  const std::string batching = reader.String("batching", "sarathi");
-  const std::string preemption = reader.String("preemption", "recompute");
+std::unique_ptr<SchedulingPolicy> MakeRpm(OptionReader& reader) {
+  const int64_t limit = reader.Int("rate_limit");
+  const double window = reader.Double("window");
+  const std::string batching = reader.String("batching");
+  const std::string preemption = reader.String("preemption");
   reader.RejectUnknown();
   if (limit < 1) throw Error(fmt::format("policy rpm: option rate_limit={} must be at least 1", limit));
   if (!(window > 0)) throw Error(fmt::format("policy rpm: option window={} must be positive", window));
-  BatchingRules rules;
-  if (batching == "sarathi") {
-    rules = MakeSarathiPolicy({})->rules();
-  } else if (batching == "vllm-v1") {
-    rules = MakeVllmV1Policy({})->rules();
-  } else if (batching == "vllm") {
-    rules = MakeVllmPolicy({})->rules();
-  } else {
-    throw Error("policy rpm: option batching=" + batching + " must be sarathi, vllm-v1 or vllm");
-  }
+  BatchingRules rules = BatchingOption("rpm", batching);
   rules.preemption = ParsePreemption("rpm", preemption);
   return std::make_unique<RpmPolicy>(rules, limit, window);
 }
+
+const PolicyRegistration kRpmRegistration{PolicyInfo{
+    .name = "rpm",
+    .description =
+        "RPM (the VTC artifact's baseline): per-client requests-per-minute limit, FCFS among accepted",
+    .needs_client_ids = true,
+    .options =
+        {
+            {"rate_limit", "20", "requests a client may have accepted per window"},
+            {"window", "60", "length of the rate window, in seconds"},
+            BatchingOptionInfo(),
+            PreemptionOption("recompute"),
+        },
+    // The default limit would reject most of the benchmark's deep queue.
+    .bench_variants = {{"rpm", {{"rate_limit", "1000000"}}}},
+    .make = MakeRpm,
+}};
+
+}  // namespace
 
 }  // namespace schedkit::serve

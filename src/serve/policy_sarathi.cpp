@@ -2,12 +2,14 @@
 // against the budget, as in the reference code), then ongoing prefill chunks, then new prompts FIFO, chunks
 // clipped to the remaining budget (chunk size 512). Whole-prompt KV at admission with the watermark;
 // recompute preemption of the latest arrival.
-#include "policies.h"
 #include "schedkit/serve/fcfs_policy.h"
+#include "schedkit/serve/policy_registry.h"
 
 namespace schedkit::serve {
 
-std::unique_ptr<SchedulingPolicy> MakeSarathiPolicy(const PolicyOptions& options) {
+namespace {
+
+BatchingRules SarathiRules() {
   BatchingRules rules;
   rules.order = BatchingRules::Order::kDecodesThenChunks;
   rules.reservation = BatchingRules::Reservation::kWholePrompt;
@@ -15,7 +17,16 @@ std::unique_ptr<SchedulingPolicy> MakeSarathiPolicy(const PolicyOptions& options
   rules.respect_watermark = true;
   rules.running_sorted_by_arrival = true;
   rules.default_token_budget = 512;
-  return std::make_unique<FcfsPolicy>("sarathi", rules, options);
+  return rules;
 }
+
+const PolicyRegistration kSarathiRegistration{PolicyInfo{
+    .name = "sarathi",
+    .description = "Sarathi-Serve: stall-free batching of decodes, ongoing prefill chunks, then new prompts",
+    .options = {PreemptionOption("recompute")},
+    .make = [](OptionReader& options) { return MakeFcfsPolicy(options, SarathiRules()); },
+}};
+
+}  // namespace
 
 }  // namespace schedkit::serve

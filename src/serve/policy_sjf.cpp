@@ -1,9 +1,8 @@
 // `sjf`: oracle shortest-job-first on the true output length (RequestSpec::output_tokens), the bound LTR
 // approaches with a perfect ranker. Ranked every iteration; a waiting shorter job evicts a longer running
 // one. Options: preemption = swap (default, as LTR) | recompute.
-#include "policies.h"
 #include "ranked_policy.h"
-#include "schedkit/serve/policy_options.h"
+#include "schedkit/serve/policy_registry.h"
 
 namespace schedkit::serve {
 namespace {
@@ -13,16 +12,18 @@ class SjfPolicy : public RankedPolicy {
   explicit SjfPolicy(BatchingRules rules) : RankedPolicy("sjf", rules) {}
 
  protected:
-  void RankArrival(Request& r, const EngineView&) override { r.rank_key = r.spec.output_tokens; }
+  void RankArrival(const Request& r, RankSlot& rank, const EngineView&) override {
+    rank.rank_key = r.spec.output_tokens;
+  }
 };
 
-}  // namespace
+const PolicyRegistration kSjfRegistration{PolicyInfo{
+    .name = "sjf",
+    .description = "SJF oracle: shortest job first on the true output length; a shorter waiting job evicts",
+    .options = {PreemptionOption("swap")},
+    .make = MakeRankedPolicy<SjfPolicy>,
+}};
 
-std::unique_ptr<SchedulingPolicy> MakeSjfPolicy(const PolicyOptions& options) {
-  OptionReader reader("sjf", options);
-  const std::string preemption = reader.String("preemption", "swap");
-  reader.RejectUnknown();
-  return std::make_unique<SjfPolicy>(RankedRules(ParsePreemption("sjf", preemption)));
-}
+}  // namespace
 
 }  // namespace schedkit::serve

@@ -27,22 +27,21 @@
 #include <limits>
 
 #include "iteration_time_model.h"
-#include "policies.h"
 #include "ranked_policy.h"
-#include "schedkit/serve/policy_options.h"
+#include "schedkit/serve/policy_registry.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::serve {
 namespace {
 
-struct SlaiOptions {
-  double tbt_slo = 0.1;
-  double margin = 0.0;
-  double safety = 0.05;
-  double forget = 0.98;
-  int32_t tile = 1;
-  int32_t bin = 128;
-  int32_t warmup = 16;
+struct SlaiOptions {  // defaults: the registration's option list
+  double tbt_slo = 0;
+  double margin = 0;
+  double safety = 0;
+  double forget = 0;
+  int32_t tile = 0;
+  int32_t bin = 0;
+  int32_t warmup = 0;
   bool spf = true;
   bool sizing = true;
 };
@@ -57,9 +56,9 @@ class SlaiPolicy : public RankedPolicy {
     if (!sized_ || !o_.sizing) return configured;
     return LargestBudgetWithin(earliest_slack_, decodes_running_, urgent_);
   }
-  void OnScheduled(std::span<const ScheduledRequest> batch) override {
+  void OnScheduled(ScheduledBatch batch) override {
     prefill_ = decodes_ = 0;
-    for (const ScheduledRequest& s : batch) {
+    for (const ScheduledView s : batch) {
       if (s.is_decode) {
         ++decodes_;
       } else {
@@ -91,26 +90,27 @@ class SlaiPolicy : public RankedPolicy {
 
  protected:
   void BeforeIteration(const EngineView& engine) override { started_ = engine.now; }
-  void RankArrival(Request& r, const EngineView&) override { RankPrefill(r); }
-  void RankRequeued(Request& r) override {
+  void RankArrival(const Request& r, RankSlot& rank, const EngineView&) override { RankPrefill(r, rank); }
+  void RankRequeued(const Request& r, RankSlot& rank) override {
     if (r.is_decoding()) {  // swapped decode: ranked by its deadline when it comes back
-      r.rank_class = 2;
-      r.rank_key = Deadline(r);
+      rank.rank_class = 2;
+      rank.rank_key = Deadline(r);
     } else {
-      RankPrefill(r);
+      RankPrefill(r, rank);
     }
   }
   void RerankRunning(std::vector<Request*>& running, const EngineView& engine) override {
     sized_ = samples_ >= o_.warmup && model_.Usable();
     const double fallback_horizon = engine.now + 2 * longest_recent_ + o_.margin;
     int32_t decodes = 0;
-    for (Request* r : running) {
+    for (const Request* r : running) {
+      RankSlot& rank = mutable_rank(*r);
       if (r->is_decoding()) {
         ++decodes;
-        r->rank_key = Deadline(*r);
-        if (!sized_) r->rank_class = r->rank_key <= fallback_horizon ? 0 : 2;
+        rank.rank_key = Deadline(*r);
+        if (!sized_) rank.rank_class = rank.rank_key <= fallback_horizon ? 0 : 2;
       } else {
-        RankPrefill(*r);
+        RankPrefill(*r, rank);
       }
     }
     if (!sized_) return;
@@ -121,15 +121,16 @@ class SlaiPolicy : public RankedPolicy {
     const double next = (1 + o_.safety) * model_.Predict(0, decodes);
     int32_t urgent = 0;
     double earliest = std::numeric_limits<double>::infinity();
-    for (Request* r : running) {
+    for (const Request* r : running) {
       if (!r->is_decoding()) continue;
-      const double slack = r->rank_key - engine.now - o_.margin;
+      RankSlot& rank = mutable_rank(*r);
+      const double slack = rank.rank_key - engine.now - o_.margin;
       if (slack < 2 * full + next) {
-        r->rank_class = 0;
+        rank.rank_class = 0;
         ++urgent;
         earliest = std::min(earliest, slack);
       } else {
-        r->rank_class = 2;
+        rank.rank_class = 2;
       }
     }
     earliest_slack_ = earliest;
@@ -138,9 +139,9 @@ class SlaiPolicy : public RankedPolicy {
   }
 
  private:
-  void RankPrefill(Request& r) const {
-    r.rank_class = 1;
-    r.rank_key = o_.spf ? r.spec.prompt_tokens : 0;  // 0: arrival order breaks the tie
+  void RankPrefill(const Request& r, RankSlot& rank) const {
+    rank.rank_class = 1;
+    rank.rank_key = o_.spf ? r.spec.prompt_tokens : 0;  // 0: arrival order breaks the tie
   }
   double Deadline(const Request& r) const {
     return r.last_token_time + (r.spec.tbt_slo ? *r.spec.tbt_slo : o_.tbt_slo);
@@ -194,21 +195,18 @@ class SlaiPolicy : public RankedPolicy {
   double prefill_safety_ = 0;
 };
 
-}  // namespace
-
-std::unique_ptr<SchedulingPolicy> MakeSlaiPolicy(const PolicyOptions& options) {
-  OptionReader reader("slai", options);
+std::unique_ptr<SchedulingPolicy> MakeSlai(OptionReader& reader) {
   SlaiOptions o;
-  o.tbt_slo = reader.Double("tbt_slo", o.tbt_slo);
-  o.margin = reader.Double("margin", o.margin);
-  o.safety = reader.Double("safety", o.safety);
-  o.forget = reader.Double("forget", o.forget);
-  o.tile = static_cast<int32_t>(reader.Double("tile", o.tile));
-  o.bin = static_cast<int32_t>(reader.Double("bin", o.bin));
-  o.warmup = static_cast<int32_t>(reader.Double("warmup", o.warmup));
-  o.spf = reader.Bool("spf", o.spf);
-  o.sizing = reader.Bool("sizing", o.sizing);
-  const std::string preemption = reader.String("preemption", "recompute");
+  o.tbt_slo = reader.Double("tbt_slo");
+  o.margin = reader.Double("margin");
+  o.safety = reader.Double("safety");
+  o.forget = reader.Double("forget");
+  o.tile = static_cast<int32_t>(reader.Double("tile"));
+  o.bin = static_cast<int32_t>(reader.Double("bin"));
+  o.warmup = static_cast<int32_t>(reader.Double("warmup"));
+  o.spf = reader.Bool("spf");
+  o.sizing = reader.Bool("sizing");
+  const std::string preemption = reader.String("preemption");
   reader.RejectUnknown();
   if (!(o.tbt_slo > 0)) {
     throw Error(fmt::format("policy slai: option tbt_slo={} must be positive (seconds)", o.tbt_slo));
@@ -230,5 +228,27 @@ std::unique_ptr<SchedulingPolicy> MakeSlaiPolicy(const PolicyOptions& options) {
   rules.evict_lower_ranked = false;
   return std::make_unique<SlaiPolicy>(rules, o);
 }
+
+const PolicyRegistration kSlaiRegistration{PolicyInfo{
+    .name = "slai",
+    .description =
+        "SLAI (Bari, Hegde, de Veciana 2025): SLO-aware decode deferral, deadline-sized iterations",
+    .options =
+        {
+            {"tbt_slo", "0.1", "TBT SLO in seconds of requests that carry none"},
+            {"margin", "0", "seconds kept free before the earliest urgent deadline"},
+            {"safety", "0.05", "relative inflation of predicted iteration times"},
+            {"forget", "0.98", "forgetting factor of the iteration-time fit, in (0, 1]"},
+            {"tile", "1", "token budgets are rounded down to a multiple of this"},
+            {"bin", "128", "prefill-size bin of the iteration-time model, in tokens"},
+            {"warmup", "16", "measured iterations before budgets are sized"},
+            {"spf", "true", "shortest prompt first among prefills (false: FCFS)"},
+            {"sizing", "true", "size the token budget to the deadlines (false: the configured one)"},
+            PreemptionOption("recompute"),
+        },
+    .make = MakeSlai,
+}};
+
+}  // namespace
 
 }  // namespace schedkit::serve

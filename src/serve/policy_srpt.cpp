@@ -1,8 +1,7 @@
 // `srpt`: oracle shortest-remaining-processing-time: output tokens still to generate (true length minus
 // generated), re-ranked every iteration. Options: preemption = swap (default) | recompute.
-#include "policies.h"
 #include "ranked_policy.h"
-#include "schedkit/serve/policy_options.h"
+#include "schedkit/serve/policy_registry.h"
 
 namespace schedkit::serve {
 namespace {
@@ -14,20 +13,22 @@ class SrptPolicy : public RankedPolicy {
   explicit SrptPolicy(BatchingRules rules) : RankedPolicy("srpt", rules) {}
 
  protected:
-  void RankArrival(Request& r, const EngineView&) override { r.rank_key = Remaining(r); }
-  void RankRequeued(Request& r) override { r.rank_key = Remaining(r); }
+  void RankArrival(const Request& r, RankSlot& rank, const EngineView&) override {
+    rank.rank_key = Remaining(r);
+  }
+  void RankRequeued(const Request& r, RankSlot& rank) override { rank.rank_key = Remaining(r); }
   void RerankRunning(std::vector<Request*>& running, const EngineView&) override {
-    for (Request* r : running) r->rank_key = Remaining(*r);
+    for (const Request* r : running) mutable_rank(*r).rank_key = Remaining(*r);
   }
 };
 
-}  // namespace
+const PolicyRegistration kSrptRegistration{PolicyInfo{
+    .name = "srpt",
+    .description = "SRPT oracle: shortest remaining output first, re-ranked every iteration",
+    .options = {PreemptionOption("swap")},
+    .make = MakeRankedPolicy<SrptPolicy>,
+}};
 
-std::unique_ptr<SchedulingPolicy> MakeSrptPolicy(const PolicyOptions& options) {
-  OptionReader reader("srpt", options);
-  const std::string preemption = reader.String("preemption", "swap");
-  reader.RejectUnknown();
-  return std::make_unique<SrptPolicy>(RankedRules(ParsePreemption("srpt", preemption)));
-}
+}  // namespace
 
 }  // namespace schedkit::serve

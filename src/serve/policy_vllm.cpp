@@ -2,12 +2,14 @@
 // (FIFO) whenever one can be admitted under the padded budget len(batch) x max(prompt) <= token budget
 // (4096); otherwise a decode-only batch of every running request. Whole-prompt KV at admission with the
 // watermark; recompute preemption of the latest arrival.
-#include "policies.h"
 #include "schedkit/serve/fcfs_policy.h"
+#include "schedkit/serve/policy_registry.h"
 
 namespace schedkit::serve {
 
-std::unique_ptr<SchedulingPolicy> MakeVllmPolicy(const PolicyOptions& options) {
+namespace {
+
+BatchingRules VllmRules() {
   BatchingRules rules;
   rules.order = BatchingRules::Order::kPrefillFirst;
   rules.reservation = BatchingRules::Reservation::kWholePrompt;
@@ -16,7 +18,16 @@ std::unique_ptr<SchedulingPolicy> MakeVllmPolicy(const PolicyOptions& options) {
   rules.respect_watermark = true;
   rules.running_sorted_by_arrival = true;
   rules.default_token_budget = 4096;
-  return std::make_unique<FcfsPolicy>("vllm", rules, options);
+  return rules;
 }
+
+const PolicyRegistration kVllmRegistration{PolicyInfo{
+    .name = "vllm",
+    .description = "vLLM v0 as in Vidur: prefill-first batches of whole FIFO prompts, else decode-only ones",
+    .options = {PreemptionOption("recompute")},
+    .make = [](OptionReader& options) { return MakeFcfsPolicy(options, VllmRules()); },
+}};
+
+}  // namespace
 
 }  // namespace schedkit::serve

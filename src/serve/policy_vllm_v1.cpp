@@ -2,12 +2,14 @@
 // then waiting ones, all chunked to the token budget (2048, the OpenAI-server default); KV allocated
 // incrementally for the tokens computed, no watermark; on a KV shortage the last running request is preempted
 // by recompute and no request is admitted in that iteration.
-#include "policies.h"
 #include "schedkit/serve/fcfs_policy.h"
+#include "schedkit/serve/policy_registry.h"
 
 namespace schedkit::serve {
 
-std::unique_ptr<SchedulingPolicy> MakeVllmV1Policy(const PolicyOptions& options) {
+namespace {
+
+BatchingRules VllmV1Rules() {
   BatchingRules rules;
   rules.order = BatchingRules::Order::kRunningListOrder;
   rules.reservation = BatchingRules::Reservation::kIncremental;
@@ -16,7 +18,17 @@ std::unique_ptr<SchedulingPolicy> MakeVllmV1Policy(const PolicyOptions& options)
   rules.admit_after_preemption = false;
   rules.running_sorted_by_arrival = false;
   rules.default_token_budget = 2048;
-  return std::make_unique<FcfsPolicy>("vllm-v1", rules, options);
+  return rules;
 }
+
+const PolicyRegistration kVllmV1Registration{PolicyInfo{
+    .name = "vllm-v1",
+    .description =
+        "vLLM v1: running requests in list order, then waiting ones, chunked under one token budget",
+    .options = {PreemptionOption("recompute")},
+    .make = [](OptionReader& options) { return MakeFcfsPolicy(options, VllmV1Rules()); },
+}};
+
+}  // namespace
 
 }  // namespace schedkit::serve

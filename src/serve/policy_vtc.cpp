@@ -7,45 +7,33 @@
 // built; default sarathi), preemption = recompute | swap.
 // `lcf` (least counter first, the artifact's lcf_req_queue.py) is the same policy without the lift.
 // `lcf` requires a client id on every request (RequestSpec::client) and names the field when one is missing;
-// `vtc` keeps the serving core's behaviour (the simulator's tests rely on it): requests without a client id
-// share one anonymous client. The CLI refuses vtc on a trace without client ids unless --clients is given.
+// `vtc` lets requests without a client id share one anonymous client (the serving core's tests rely on it),
+// but is registered as needing client ids: a deployment refuses it on a trace without them unless a client
+// assignment rule is given.
 #include <fmt/core.h>
 
 #include <deque>
 #include <limits>
 #include <map>
 
-#include "policies.h"
-#include "schedkit/serve/policy_options.h"
+#include "schedkit/serve/policy_registry.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::serve {
-
-BatchingRules::Preemption ParsePreemption(std::string_view policy, const std::string& value);
-
 namespace {
 
 class VtcPolicy : public SchedulingPolicy {
  public:
-  VtcPolicy(std::string name, bool lift, const PolicyOptions& options) : name_(std::move(name)), lift_(lift) {
-    OptionReader reader(name_, options);
-    input_weight_ = reader.Double("input_weight", 1.0);
-    output_weight_ = reader.Double("output_weight", 2.0);
-    const std::string batching = reader.String("batching", "sarathi");
-    const std::string preemption = reader.String("preemption", "recompute");
+  VtcPolicy(bool lift, OptionReader& reader) : name_(reader.policy()), lift_(lift) {
+    input_weight_ = reader.Double("input_weight");
+    output_weight_ = reader.Double("output_weight");
+    const std::string batching = reader.String("batching");
+    const std::string preemption = reader.String("preemption");
     reader.RejectUnknown();
     if (input_weight_ < 0 || output_weight_ < 0) {
       throw Error("policy " + name_ + ": input_weight and output_weight must be non-negative");
     }
-    if (batching == "sarathi") {
-      rules_ = MakeSarathiPolicy({})->rules();
-    } else if (batching == "vllm-v1") {
-      rules_ = MakeVllmV1Policy({})->rules();
-    } else if (batching == "vllm") {
-      rules_ = MakeVllmPolicy({})->rules();
-    } else {
-      throw Error("policy " + name_ + ": option batching=" + batching + " must be sarathi, vllm-v1 or vllm");
-    }
+    rules_ = BatchingOption(name_, batching);
     rules_.preemption = ParsePreemption(name_, preemption);
   }
 
@@ -57,7 +45,7 @@ class VtcPolicy : public SchedulingPolicy {
       throw Error(
           fmt::format("policy {}: request {} has no client id (field `client`); per-client fairness needs "
                       "one per request "
-                      "(e.g. the simulator's --clients assignment)",
+                      "(e.g. the simulator's workload.clients rule)",
                       name_, r->spec.id));
     }
     Client& c = clients_[r->spec.client];
@@ -88,10 +76,10 @@ class VtcPolicy : public SchedulingPolicy {
   }
   size_t num_waiting() const override { return num_waiting_; }
 
-  void OnScheduled(std::span<const ScheduledRequest> batch) override {
+  void OnScheduled(ScheduledBatch batch) override {
     Client* c = nullptr;
     ClientId last = kNoClient;
-    for (const ScheduledRequest& s : batch) {
+    for (const ScheduledView s : batch) {
       const Request& r = *s.request;
       if (c == nullptr || r.spec.client != last) {  // consecutive requests often share a client
         c = &clients_[r.spec.client];
@@ -136,14 +124,32 @@ class VtcPolicy : public SchedulingPolicy {
   size_t num_waiting_ = 0;
 };
 
+std::vector<PolicyOptionInfo> CounterOptions() {
+  return {
+      {"input_weight", "1", "counter charge per prompt token, at first admission"},
+      {"output_weight", "2", "counter charge per decode step"},
+      BatchingOptionInfo(),
+      PreemptionOption("recompute"),
+  };
+}
+
+const PolicyRegistration kVtcRegistration{PolicyInfo{
+    .name = "vtc",
+    .description =
+        "VTC (Sheng et al., OSDI 2024): fair share across clients by virtual token counters, with lift",
+    .needs_client_ids = true,
+    .options = CounterOptions(),
+    .make = [](OptionReader& options) { return std::make_unique<VtcPolicy>(/*lift=*/true, options); },
+}};
+
+const PolicyRegistration kLcfRegistration{PolicyInfo{
+    .name = "lcf",
+    .description = "LCF (the VTC artifact's baseline): least client counter first, without the lift",
+    .needs_client_ids = true,
+    .options = CounterOptions(),
+    .make = [](OptionReader& options) { return std::make_unique<VtcPolicy>(/*lift=*/false, options); },
+}};
+
 }  // namespace
-
-std::unique_ptr<SchedulingPolicy> MakeVtcPolicy(const PolicyOptions& options) {
-  return std::make_unique<VtcPolicy>("vtc", /*lift=*/true, options);
-}
-
-std::unique_ptr<SchedulingPolicy> MakeLcfPolicy(const PolicyOptions& options) {
-  return std::make_unique<VtcPolicy>("lcf", /*lift=*/false, options);
-}
 
 }  // namespace schedkit::serve

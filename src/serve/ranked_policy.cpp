@@ -6,8 +6,11 @@
 namespace schedkit::serve {
 namespace {
 
-// A lambda, not a function, so that std::sort and the binary searches inline the comparison.
-constexpr auto kRanksBefore = [](const Request* a, const Request* b) { return RanksBefore(*a, *b); };
+// A lambda over the rank table, not a function pointer, so that std::sort and the binary searches inline
+// the comparison.
+auto RankOrder(const RankSlot* ranks) {
+  return [ranks](const Request* a, const Request* b) { return RanksBefore(ranks[a->slot], ranks[b->slot]); };
+}
 
 }  // namespace
 
@@ -26,21 +29,24 @@ BatchingRules RankedRules(BatchingRules::Preemption preemption) {
 }
 
 void RankedPolicy::Push(Request* r) {
-  r->queue_stamp =
+  RankSlot& rank = ranks_[*r];
+  rank.queue_stamp =
       ++next_stamp_;  // unique across slot reuse, so a recycled request never matches an old entry
-  heap_.push_back(Entry{r, r->queue_stamp, r->rank_class, r->rank_key, r->arrival_seq});
+  heap_.push_back(Entry{r, rank.queue_stamp, rank.rank_class, rank.rank_key, rank.arrival_seq});
   std::push_heap(heap_.begin(), heap_.end(), After);
 }
 
 void RankedPolicy::Enqueue(Request* r, const EngineView& engine) {
-  RankArrival(*r, engine);
+  RankSlot& rank = ranks_.Reset(*r);
+  rank.arrival_seq = r->arrival_seq;
+  RankArrival(*r, rank, engine);
   Push(r);
   ++num_waiting_;
   AfterQueued(r);
 }
 
 void RankedPolicy::Requeue(Request* r) {
-  RankRequeued(*r);
+  RankRequeued(*r, ranks_[*r]);
   Push(r);
   ++num_waiting_;
   AfterQueued(r);
@@ -64,7 +70,7 @@ void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView
   BeforeIteration(engine);
   reranked_.clear();
   RerankRunning(running, engine);
-  constexpr auto before = kRanksBefore;
+  const auto before = RankOrder(ranks_.data());
   // The list was sorted at the end of the last iteration and only a few requests change rank between
   // iterations (a promotion, a demotion, a level crossing): keep the longest run of the list that a greedy
   // pass finds in order -- forward (keeps the list when an element moved up) or backward (when one moved
@@ -87,13 +93,18 @@ void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView
     return;
   }
   size_t next_noted = 0;
+  const size_t num_noted = reranked_.size();
+  const RankSlot* ranks = ranks_.data();  // locals: push_back may allocate, so members would be reloaded
+  const RankSlot* last_kept = nullptr;    // the rank of kept_.back(), looked up once
   for (size_t j = 0; j < running.size(); ++j) {
     Request* r = running[j];
-    if (next_noted < reranked_.size() && reranked_[next_noted] == j) {
+    const RankSlot& rank = ranks[r->slot];
+    if (next_noted < num_noted && reranked_[next_noted] == j) {
       displaced_.push_back(r);
       ++next_noted;
-    } else if (kept_.empty() || !before(r, kept_.back())) {
+    } else if (last_kept == nullptr || !RanksBefore(rank, *last_kept)) {
       kept_.push_back(r);
+      last_kept = &rank;
     } else {
       displaced_.push_back(r);
     }
@@ -121,7 +132,7 @@ void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView
 }
 
 void RankedPolicy::InsertDisplaced(std::vector<Request*>& running) {
-  constexpr auto before = kRanksBefore;
+  const auto before = RankOrder(ranks_.data());
   std::sort(displaced_.begin(), displaced_.end(), before);
   // Binary search and block copies: k log n comparisons instead of a merge's n.
   auto out = running.begin();

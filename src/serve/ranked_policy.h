@@ -1,23 +1,34 @@
-// Base of the ranked policies (sjf, srpt, priority, ltr, autellix-*, slai): every request carries a rank
-// (Request::rank_class, rank_key, then arrival order; smaller runs first). Waiting requests sit in a heap of
-// rank snapshots with lazy invalidation (a re-ranked request is pushed again; its old entry goes stale), the
-// running list is sorted by rank before each iteration, and the scheduler's kRanked builder merges the two.
+// Base of the ranked policies (sjf, srpt, priority, ltr, autellix-*, slai): every request has a rank (class,
+// key, then arrival order; smaller runs first), kept in the policy's side table by Request::slot. Waiting
+// requests sit in a heap of rank snapshots with lazy invalidation (a re-ranked request is pushed again; its
+// old entry goes stale), the running list is sorted by rank before each iteration, and the scheduler's
+// kRanked builder merges the two.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "schedkit/serve/policy.h"
+#include "schedkit/serve/policy_options.h"
+#include "slot_table.h"
 
 namespace schedkit::serve {
-
-BatchingRules::Preemption ParsePreemption(std::string_view policy, const std::string& value);
 
 // The shared rules of the ranked policies: vLLM v1's KV handling (incremental, no watermark, budget 2048) so
 // that a comparison with `vllm-v1` isolates the ordering; `preemption` as given.
 BatchingRules RankedRules(BatchingRules::Preemption preemption);
 
-inline bool RanksBefore(const Request& a, const Request& b) {
+// A request's rank and waiting-heap stamp. The arrival order is copied in so that comparisons read this
+// table only.
+struct RankSlot {
+  int32_t rank_class = 0;
+  double rank_key = 0.0;
+  uint64_t arrival_seq = 0;
+  uint64_t queue_stamp = 0;  // invalidates stale entries of the lazy waiting heap
+};
+
+inline bool RanksBefore(const RankSlot& a, const RankSlot& b) {
   if (a.rank_class != b.rank_class) return a.rank_class < b.rank_class;
   if (a.rank_key != b.rank_key) return a.rank_key < b.rank_key;
   return a.arrival_seq < b.arrival_seq;
@@ -36,14 +47,17 @@ class RankedPolicy : public SchedulingPolicy {
   size_t num_waiting() const override { return num_waiting_; }
   void OrderRunning(std::vector<Request*>& running, const EngineView& engine) override;
   bool ShouldPreemptFor(const Request& waiting, const Request& running) override {
-    return RanksBefore(waiting, running);
+    return RanksBefore(rank(waiting), rank(running));
   }
+  // The rank of a request the policy has seen (read-only: tests, metrics).
+  const RankSlot& rank(const Request& r) const { return ranks_[r]; }
 
  protected:
-  // Sets rank_class / rank_key of a new arrival.
-  virtual void RankArrival(Request& r, const EngineView& engine) = 0;
+  RankSlot& mutable_rank(const Request& r) { return ranks_[r]; }
+  // Sets rank_class / rank_key of a new arrival (`rank` starts at class 0, key 0).
+  virtual void RankArrival(const Request& r, RankSlot& rank, const EngineView& engine) = 0;
   // Rank of a preempted request going back to the queue (default: unchanged).
-  virtual void RankRequeued(Request& /*r*/) {}
+  virtual void RankRequeued(const Request& /*r*/, RankSlot& /*rank*/) {}
   // Updates the ranks of running requests before they are sorted (keys that change while running). A policy
   // that calls NoteReranked(j) for every running[j] whose rank it changed (in increasing j) lets the re-sort
   // take those out up front instead of discovering them; one that does not is still sorted correctly.
@@ -61,8 +75,8 @@ class RankedPolicy : public SchedulingPolicy {
   // A waiting request whose rank fields changed: pushed again, its old heap entry goes stale.
   void Rerank(Request* r) { Push(r); }
   // Whether a heap snapshot still describes a waiting request.
-  static bool IsWaiting(const Request* r, uint64_t stamp) {
-    return r->queue_stamp == stamp &&
+  bool IsWaiting(const Request* r, uint64_t stamp) const {
+    return ranks_[*r].queue_stamp == stamp &&
            (r->state == RequestState::kWaiting || r->state == RequestState::kPreempted ||
             r->state == RequestState::kSwapped);
   }
@@ -87,11 +101,21 @@ class RankedPolicy : public SchedulingPolicy {
 
   std::string name_;
   BatchingRules rules_;
+  SlotTable<RankSlot> ranks_;
   std::vector<Entry> heap_;
   std::vector<Request*> kept_, displaced_, kept_back_, displaced_back_;  // OrderRunning's buffers
   std::vector<size_t> reranked_;  // indices noted by RerankRunning in this iteration
   uint64_t next_stamp_ = 0;
   size_t num_waiting_ = 0;
 };
+
+// A ranked policy P built from RankedRules, its preemption mode read from `options` (schema entry:
+// PreemptionOption).
+template <class P>
+std::unique_ptr<SchedulingPolicy> MakeRankedPolicy(OptionReader& options) {
+  const std::string preemption = options.String("preemption");
+  options.RejectUnknown();
+  return std::make_unique<P>(RankedRules(ParsePreemption(options.policy(), preemption)));
+}
 
 }  // namespace schedkit::serve

@@ -15,7 +15,7 @@ namespace {
 // the promise (hints for the comparing path), or says nothing (the comparing path finds them).
 enum class Noting { kPromised, kHinted, kNone };
 
-// Re-ranks a random few running requests per iteration (up or down).
+// Ranks arrivals at random, then re-ranks a random few running requests per iteration (up or down).
 class ShufflingPolicy : public RankedPolicy {
  public:
   ShufflingPolicy(Noting notes, int changes, uint32_t seed)
@@ -25,7 +25,10 @@ class ShufflingPolicy : public RankedPolicy {
         rng_(seed) {}
 
  protected:
-  void RankArrival(Request& r, const EngineView&) override { r.rank_class = 0; }
+  void RankArrival(const Request&, RankSlot& rank, const EngineView&) override {
+    rank.rank_class = static_cast<int32_t>(rng_() % 6);
+    rank.rank_key = static_cast<double>(rng_() % 21);
+  }
   bool NotesEveryRerank() const override { return notes_ == Noting::kPromised; }
   void RerankRunning(std::vector<Request*>& running, const EngineView&) override {
     std::vector<size_t> picked;
@@ -36,8 +39,9 @@ class ShufflingPolicy : public RankedPolicy {
     std::uniform_int_distribution<int32_t> cls(0, 5);
     std::uniform_int_distribution<int> key(0, 20);
     for (size_t j : picked) {
-      running[j]->rank_class = cls(rng_);
-      running[j]->rank_key = key(rng_);
+      RankSlot& rank = mutable_rank(*running[j]);
+      rank.rank_class = cls(rng_);
+      rank.rank_key = key(rng_);
       if (notes_ != Noting::kNone) NoteReranked(j);
     }
   }
@@ -48,28 +52,27 @@ class ShufflingPolicy : public RankedPolicy {
   std::mt19937 rng_;
 };
 
-bool Sorted(const std::vector<Request*>& v) {
-  return std::is_sorted(v.begin(), v.end(),
-                        [](const Request* a, const Request* b) { return RanksBefore(*a, *b); });
+// The policy's rank order, read through its read-only accessor.
+auto ByRank(const RankedPolicy& policy) {
+  return
+      [&policy](const Request* a, const Request* b) { return RanksBefore(policy.rank(*a), policy.rank(*b)); };
 }
 
 void CheckManyIterations(Noting notes, int changes) {
   std::vector<Request> pool(300);
-  std::mt19937 rng(7);
-  for (size_t k = 0; k < pool.size(); ++k) {
-    pool[k].arrival_seq = k;
-    pool[k].rank_class = static_cast<int32_t>(rng() % 6);
-    pool[k].rank_key = static_cast<double>(rng() % 21);
-  }
-  std::vector<Request*> running;
-  for (Request& r : pool) running.push_back(&r);
-  std::sort(running.begin(), running.end(),
-            [](const Request* a, const Request* b) { return RanksBefore(*a, *b); });
   ShufflingPolicy policy(notes, changes, 11);
+  std::vector<Request*> running;
+  for (size_t k = 0; k < pool.size(); ++k) {
+    pool[k].slot = static_cast<uint32_t>(k);
+    pool[k].arrival_seq = k;
+    policy.Enqueue(&pool[k], EngineView{});
+    running.push_back(&pool[k]);
+  }
+  std::sort(running.begin(), running.end(), ByRank(policy));
   for (int it = 0; it < 200; ++it) {
     std::vector<Request*> in = running;
     policy.OrderRunning(running, EngineView{});
-    ASSERT_TRUE(Sorted(running)) << "iteration " << it;
+    ASSERT_TRUE(std::is_sorted(running.begin(), running.end(), ByRank(policy))) << "iteration " << it;
     std::sort(in.begin(), in.end());
     std::vector<Request*> out = running;
     std::sort(out.begin(), out.end());

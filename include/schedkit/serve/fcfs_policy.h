@@ -2,16 +2,19 @@
 // only in their BatchingRules. Options common to all: preemption=recompute|swap.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "schedkit/serve/fcfs_queue.h"
 #include "schedkit/serve/policy.h"
+#include "schedkit/serve/policy_options.h"
 
 namespace schedkit::serve {
 
 class FcfsPolicy : public SchedulingPolicy {
  public:
-  FcfsPolicy(std::string name, BatchingRules rules, const PolicyOptions& options);
+  FcfsPolicy(std::string name, BatchingRules rules) : name_(std::move(name)), rules_(rules) {}
   std::string_view name() const override { return name_; }
   BatchingRules rules() const override { return rules_; }
   void Enqueue(Request* request, const EngineView&) override { queue_.PushBack(request); }
@@ -25,5 +28,9 @@ class FcfsPolicy : public SchedulingPolicy {
   BatchingRules rules_;
   FcfsQueue queue_;
 };
+
+// An FcfsPolicy with `rules`, its preemption mode read from `options` (schema entry:
+// PreemptionOption("recompute")).
+std::unique_ptr<SchedulingPolicy> MakeFcfsPolicy(OptionReader& options, BatchingRules rules);
 
 }  // namespace schedkit::serve

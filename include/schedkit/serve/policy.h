@@ -91,8 +91,9 @@ class SchedulingPolicy {
   virtual size_t PickVictim(std::span<Request* const> running) { return running.size() - 1; }
   // Whether a waiting request may preempt a running one to take its place (LTR, Autellix). Default: never.
   virtual bool ShouldPreemptFor(const Request& /*waiting*/, const Request& /*running*/) { return false; }
-  // The iteration is built (called once per iteration with the whole batch, before it runs).
-  virtual void OnScheduled(std::span<const ScheduledRequest> /*batch*/) {}
+  // The iteration is built (called once per iteration with the whole batch, before it runs). The requests
+  // are read-only: a policy keeps what it learns in its own per-request state (keyed by Request::slot).
+  virtual void OnScheduled(ScheduledBatch /*batch*/) {}
   // The iteration finished at `now`; counters that depend on time or on the batch update here.
   virtual void OnIterationDone(const EngineView& /*engine*/) {}
   virtual void OnFinished(const Request& /*request*/) {}

@@ -60,7 +60,10 @@ enum class FinishReason : uint8_t {
 
 inline constexpr double kNever = std::numeric_limits<double>::quiet_NaN();
 
-// Live state of a request inside the scheduler. Policies read it; only the scheduler writes it.
+// Live state of a request inside the scheduler. Only the scheduler (and its KV cache manager) writes it;
+// policies read it. A policy keeps its own per-request state (ranks, attained service, promotion counters) in
+// its own side table indexed by `slot` (src/serve/slot_table.h); hooks that hand policies a mutable Request*
+// do so only to queue and order it.
 struct Request {
   RequestSpec spec;
   // Index of the request's storage slot inside its scheduler, stable while the request is live and reused
@@ -79,16 +82,8 @@ struct Request {
   double first_token_time = kNever;  // end of the iteration that completed the (first) prefill
   double last_token_time = kNever;
   double finish_time = kNever;
-  double execution_time = 0.0;    // summed duration of the iterations the request was part of
-  double max_token_gap = 0.0;     // largest time between two consecutive output tokens (worst TBT)
-  double attained_service = 0.0;  // policy-maintained (Autellix, MLFQ)
-  double score = 0.0;             // policy-maintained ordering key (LTR score, VTC counter snapshot, ...)
-  // Ranked policies (sjf, srpt, priority, ltr, autellix, slai): requests run in (rank_class, rank_key,
-  // arrival_seq) order, smallest first. Policy-maintained.
-  int32_t rank_class = 0;
-  double rank_key = 0.0;
-  int32_t promoted_runs = 0;       // starvation guard: scheduled iterations left at top priority (LTR)
-  uint64_t queue_stamp = 0;        // policy-maintained: invalidates stale entries of a lazy waiting heap
+  double execution_time = 0.0;     // summed duration of the iterations the request was part of
+  double max_token_gap = 0.0;      // largest time between two consecutive output tokens (worst TBT)
   int64_t arrival_iteration = 0;   // scheduler iteration count when the request was added
   uint64_t arrival_seq = 0;        // order of AddRequest calls: FCFS tie-break among equal arrival times
   std::vector<int32_t> block_ids;  // the request's KV block table on the GPU (paged attention)
