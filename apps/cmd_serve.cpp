@@ -50,8 +50,12 @@ struct DeploymentFlags {
                     "Policy option [policy:]key=value (repeatable) [policy_options]");
     app->add_flag("--no-progress", no_progress, "No progress indicator on stderr");
     std::string footer = "Policies:\n";
-    for (const auto& p : serve::RegisteredPolicies())
+    for (const auto& p : serve::RegisteredPolicies()) {
       footer += fmt::format("  {:<16} {}\n", p.name, p.description);
+      std::vector<std::string> options;
+      for (const auto& o : p.options) options.push_back(o.key + "=" + o.default_value);
+      if (!options.empty()) footer += fmt::format("  {:<16}   options: {}\n", "", fmt::join(options, ", "));
+    }
     app->footer(footer);
   }
 
