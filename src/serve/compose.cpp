@@ -32,7 +32,11 @@ void ScheduleAllDecodes(BatchBuilder& b) {
   }
 }
 
-int32_t AdmitChunked(BatchBuilder& b, int32_t used) {
+void AdmitChunked(BatchBuilder& b, int32_t used) {
+  if (b.num_preempted() > 0 && !b.rules().admit_after_preemption) {
+    b.SkipWaitingHead(DecisionReason::kKv);  // KV ran short in this iteration
+    return;
+  }
   while (Request* r = b.PeekWaitingWithCacheHit()) {
     const int32_t left = b.budget() - used;
     if (left <= 0) {
@@ -43,7 +47,6 @@ int32_t AdmitChunked(BatchBuilder& b, int32_t used) {
     if (!b.TryAdmit(r, n)) break;
     used += n;
   }
-  return used;
 }
 
 void AdmitWholePrompts(BatchBuilder& b, int64_t used) {

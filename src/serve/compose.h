@@ -24,8 +24,9 @@ void ComposeRanked(BatchBuilder& b);
 // Steps shared by several orders (compose.cpp).
 // Every running request decodes (or continues) by one token, preempting for KV as needed.
 void ScheduleAllDecodes(BatchBuilder& b);
-// Admits waiting requests chunked to the budget left after `used` tokens; returns the tokens used.
-int32_t AdmitChunked(BatchBuilder& b, int32_t used);
+// Admits waiting requests chunked to the budget left after `used` tokens, unless the iteration preempted and
+// the rules admit nobody then (vLLM v1).
+void AdmitChunked(BatchBuilder& b, int32_t used);
 // Admits whole waiting prompts while their sum stays within the budget (the first one always may), counting
 // from `used` tokens.
 void AdmitWholePrompts(BatchBuilder& b, int64_t used);

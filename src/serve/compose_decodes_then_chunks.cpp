@@ -29,10 +29,6 @@ void ComposeDecodesThenChunks(BatchBuilder& b) {
     b.AddToBatch(r, n);
     used += n;
   }
-  if (b.num_preempted() > 0 && !b.rules().admit_after_preemption) {
-    b.SkipWaitingHead(DecisionReason::kKv);
-    return;
-  }
   AdmitChunked(b, used);  // 3. new prompts
 }
 

@@ -23,10 +23,6 @@ void ComposeRunningListOrder(BatchBuilder& b) {
     used += n;
     ++i;
   }
-  if (b.num_preempted() > 0 && !b.rules().admit_after_preemption) {
-    b.SkipWaitingHead(DecisionReason::kKv);
-    return;
-  }
   AdmitChunked(b, used);
 }
 
