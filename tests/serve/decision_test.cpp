@@ -132,6 +132,28 @@ TEST(Decisions, PreemptOutranked) {
             (Log{"admit 2 n=80", "preempt 2 outranked n=80 for 1", "admit 1 n=32", "skip 2 policy n=81"}));
 }
 
+TEST(Decisions, SkipForPrefixChanged) {
+  SchedulerConfig c = Roomy(/*budget=*/96);
+  c.num_kv_blocks = 10;
+  Scheduler s(c, MakePolicy("sjf"));  // prefix caching on (incremental KV)
+  Recorder rec;
+  s.set_decision_observer(&rec);
+  RequestSpec a = Spec(1, 0, 32, 1), b = Spec(2, 0, 159, 1), w = Spec(3, 1, 48, 10);
+  a.prefix_hashes = {11, 12};
+  w.prefix_hashes = {11, 12, 13};
+  a.prefix_hash_block_tokens = w.prefix_hash_block_tokens = 16;
+  s.AddRequest(a, 0);
+  s.AddRequest(b, 0);
+  s.Schedule(0);
+  s.UpdateFromOutput(1);  // request 1 finishes: its 2 blocks stay cached
+  s.AddRequest(w, 1);
+  // Request 3 is peeked with a 2-block hit, then request 2's last chunk (ranked first) takes every block,
+  // evicting the hit.
+  s.Schedule(1);
+  EXPECT_EQ(rec.log,
+            (Log{"admit 1 n=32", "admit 2 n=64", "finish 1 n=1 length", "skip 3 prefix_changed n=1"}));
+}
+
 TEST(Decisions, Rejections) {
   SchedulerConfig c = Roomy();
   c.num_kv_blocks = 10;  // 160 tokens
