@@ -1,5 +1,6 @@
 // The narrow interface every scheduling policy implements. A policy orders and selects; the shared batch
-// builder (Scheduler) applies token budgets, chunking, KV allocation and preemption mechanics.
+// builder (batch_builder.h, composed per BatchingRules::Order) applies token budgets, chunking, KV allocation
+// and preemption mechanics.
 #pragma once
 
 #include <cstdint>
