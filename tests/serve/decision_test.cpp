@@ -32,6 +32,13 @@ class Recorder : public DecisionObserver {
 
 using Log = std::vector<std::string>;
 
+// Roomy() with `blocks` KV blocks of 16 tokens.
+SchedulerConfig Blocks(int64_t blocks) {
+  SchedulerConfig c = Roomy();
+  c.num_kv_blocks = blocks;
+  return c;
+}
+
 // Adds `specs` at time 0, then runs `iterations` unit-time iterations; returns the decisions.
 Log Decide(Scheduler& s, const std::vector<RequestSpec>& specs, int iterations) {
   Recorder rec;
@@ -58,9 +65,7 @@ TEST(Decisions, SkipForBatchCap) {
 }
 
 TEST(Decisions, SkipForKv) {
-  SchedulerConfig c = Roomy();
-  c.num_kv_blocks = 3;
-  Scheduler s(c, MakePolicy("vllm-v1"));
+  Scheduler s(Blocks(3), MakePolicy("vllm-v1"));
   EXPECT_EQ(Decide(s, {Spec(1, 0, 32, 1), Spec(2, 0, 20, 1)}, 1),
             (Log{"admit 1 n=32", "skip 2 kv n=20", "finish 1 n=1 length"}));
 }
@@ -99,9 +104,7 @@ TEST(Decisions, SkipForPolicyAdmit) {
 }
 
 TEST(Decisions, PreemptForGrowthThenNoAdmission) {
-  SchedulerConfig c = Roomy();
-  c.num_kv_blocks = 4;
-  Scheduler s(c, MakePolicy("vllm-v1"));
+  Scheduler s(Blocks(4), MakePolicy("vllm-v1"));
   // Both fill two blocks; in iteration 2 request 1's next token needs a third: request 2 (last) gives way and
   // vLLM v1 admits nobody in that iteration.
   EXPECT_EQ(Decide(s, {Spec(1, 0, 32, 5), Spec(2, 0, 32, 5)}, 2),
@@ -109,18 +112,14 @@ TEST(Decisions, PreemptForGrowthThenNoAdmission) {
 }
 
 TEST(Decisions, StrictRankOrderAfterPreemption) {
-  SchedulerConfig c = Roomy();
-  c.num_kv_blocks = 4;
-  Scheduler s(c, MakePolicy("sjf"));
+  Scheduler s(Blocks(4), MakePolicy("sjf"));
   // Request 2 (longer output) is preempted for request 1's growth and does not come straight back.
   EXPECT_EQ(Decide(s, {Spec(1, 0, 32, 10), Spec(2, 0, 32, 20)}, 2),
             (Log{"admit 1 n=32", "admit 2 n=32", "preempt 2 kv n=32 for 1", "skip 2 policy n=33"}));
 }
 
 TEST(Decisions, PreemptOutranked) {
-  SchedulerConfig c = Roomy();
-  c.num_kv_blocks = 6;
-  Scheduler s(c, MakePolicy("sjf"));
+  Scheduler s(Blocks(6), MakePolicy("sjf"));
   Recorder rec;
   s.set_decision_observer(&rec);
   s.AddRequest(Spec(2, 0, 80, 16), 0);
