@@ -1,25 +1,36 @@
 #include "compose.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
+
+#include "schedkit/util/error.h"
 
 namespace schedkit::serve {
 
-Composition CompositionFor(BatchingRules::Order order) {
-  switch (order) {
-    case BatchingRules::Order::kPrefillFirst:
-      return ComposePrefillFirst;
-    case BatchingRules::Order::kDecodesThenChunks:
-      return ComposeDecodesThenChunks;
-    case BatchingRules::Order::kRunningListOrder:
-      return ComposeRunningListOrder;
-    case BatchingRules::Order::kHybridWholePrompt:
-      return ComposeHybridWholePrompt;
-    case BatchingRules::Order::kStaticBatch:
-      return ComposeStaticBatch;
-    case BatchingRules::Order::kRanked:
-      return ComposeRanked;
+namespace {
+
+using Order = BatchingRules::Order;
+
+// clang-format off
+constexpr CompositionInfo kCompositions[] = {
+    // order                     name                   function                  chunks padded grows  ranks
+    {Order::kPrefillFirst,       "kPrefillFirst",       ComposePrefillFirst,      false, true,  false, false},
+    {Order::kDecodesThenChunks,  "kDecodesThenChunks",  ComposeDecodesThenChunks, true,  false, true,  false},
+    {Order::kRunningListOrder,   "kRunningListOrder",   ComposeRunningListOrder,  true,  false, true,  false},
+    {Order::kHybridWholePrompt,  "kHybridWholePrompt",  ComposeHybridWholePrompt, false, false, false, false},
+    {Order::kStaticBatch,        "kStaticBatch",        ComposeStaticBatch,       false, false, false, false},
+    {Order::kRanked,             "kRanked",             ComposeRanked,            true,  false, false, true},
+};
+// clang-format on
+
+}  // namespace
+
+const CompositionInfo& CompositionFor(BatchingRules::Order order) {
+  for (const CompositionInfo& c : kCompositions) {
+    if (c.order == order) return c;
   }
-  return nullptr;
+  throw Error(fmt::format("BatchingRules: order {} has no composition", static_cast<int>(order)));
 }
 
 void ScheduleAllDecodes(BatchBuilder& b) {

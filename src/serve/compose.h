@@ -1,8 +1,10 @@
 // The composition orders: one function per BatchingRules::Order builds an iteration from the batch builder's
-// primitives. A new order is one more file defining its function plus one line in compose.cpp's table.
+// primitives. A new order is an enum value, one file defining its function and one row in compose.cpp's table
+// (which also tells ValidateBatchingRules which rules the order reads).
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "schedkit/serve/batch_builder.h"
 #include "schedkit/serve/policy.h"
@@ -11,8 +13,18 @@ namespace schedkit::serve {
 
 using Composition = void (*)(BatchBuilder& b);
 
+struct CompositionInfo {
+  BatchingRules::Order order;
+  std::string_view name;  // as spelled in BatchingRules::Order
+  Composition compose;
+  bool chunks_prompts;          // prompts are chunked to the budget left (else they run whole)
+  bool reads_padded_budget;     // honours padded_prefill_budget
+  bool grows_before_admitting;  // honours admit_after_preemption=false
+  bool ranks_running;           // keeps the running list in rank order; honours evict_lower_ranked
+};
+
 // The composition of `order`.
-Composition CompositionFor(BatchingRules::Order order);
+const CompositionInfo& CompositionFor(BatchingRules::Order order);
 
 void ComposePrefillFirst(BatchBuilder& b);
 void ComposeDecodesThenChunks(BatchBuilder& b);

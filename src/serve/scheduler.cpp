@@ -16,7 +16,7 @@ Scheduler::Scheduler(const SchedulerConfig& config, std::unique_ptr<SchedulingPo
     : config_(config),
       policy_(std::move(policy)),
       builder_(config, *policy_, policy_->rules()),
-      compose_(CompositionFor(builder_.rules().order)) {
+      compose_(CompositionFor(builder_.rules().order).compose) {
   const BatchingRules& rules = builder_.rules();
   if (config.max_num_seqs < 1) {
     throw Error(fmt::format("scheduler: batch cap must be at least 1, got {}", config.max_num_seqs));
@@ -91,8 +91,7 @@ const Request& Scheduler::AddRequest(const RequestSpec& spec, double now) {
     throw Error(fmt::format("request {}: prompt ({}) and output ({}) lengths must be positive", spec.id,
                             spec.prompt_tokens, spec.output_tokens));
   }
-  auto [live, inserted] = live_.try_emplace(spec.id, nullptr);
-  if (!inserted) {
+  if (live_.contains(spec.id)) {
     throw Error(
         fmt::format("request {}: AddRequest with the id of a live request (ids must be unique among "
                     "waiting and running requests)",
@@ -106,7 +105,6 @@ const Request& Scheduler::AddRequest(const RequestSpec& spec, double now) {
   if (why == DecisionReason::kNone && !policy_->Accept(*r, builder_.View(now)))
     why = DecisionReason::kRefused;
   if (why != DecisionReason::kNone) {
-    live_.erase(live);
     Retire(r, RequestState::kRejected, FinishReason::kRejected, now);
     if (builder_.observing()) [[unlikely]] {
       builder_.Report(Decision{.kind = DecisionKind::kReject,
@@ -117,8 +115,8 @@ const Request& Scheduler::AddRequest(const RequestSpec& spec, double now) {
     }
     return *r;
   }
-  live->second = r;
   policy_->Enqueue(r, builder_.View(now));
+  live_.emplace(spec.id, r);  // after Enqueue: a request the policy refused by throwing never becomes live
   return *r;
 }
 

@@ -160,6 +160,11 @@ TEST(Protocol, DuplicateLiveIdIsAnError) {
   s.Schedule(0);
   s.UpdateFromOutput(1);
   EXPECT_EQ(s.AddRequest(Spec(1, 1, 10, 1), 1).state, RequestState::kWaiting);  // finished: the id is free
+  // A request the policy refuses by throwing (lcf needs a client id) never becomes live.
+  Scheduler lcf(Roomy(), MakePolicy("lcf"));
+  EXPECT_TRUE(Contains(ErrorOf([&] { lcf.AddRequest(Spec(5, 0, 10, 1), 0); }), "has no client id"));
+  EXPECT_TRUE(Contains(ErrorOf([&] { lcf.Abort(5, 0); }), "Abort: request 5 is not live"));
+  EXPECT_EQ(lcf.AddRequest(Spec(5, 0, 10, 1, /*client=*/0), 0).state, RequestState::kWaiting);
 }
 
 }  // namespace
