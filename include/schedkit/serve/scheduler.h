@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <memory_resource>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -116,8 +117,11 @@ class Scheduler {
   IterationOutcome outcome_;
   std::deque<Request> slab_;  // request storage; pointers stay valid
   std::vector<Request*> free_slots_;
-  std::vector<Request*> retired_;                 // finished or rejected, released at the next Schedule()
-  std::unordered_map<RequestId, Request*> live_;  // waiting or running requests by id
+  std::vector<Request*> retired_;  // finished or rejected, released at the next Schedule()
+  // Waiting or running requests by id. Its nodes come from their own pool so that they do not interleave with
+  // the request storage (which the batch loops walk).
+  std::pmr::unsynchronized_pool_resource live_pool_;
+  std::pmr::unordered_map<RequestId, Request*> live_{&live_pool_};
 };
 
 }  // namespace schedkit::serve
