@@ -39,6 +39,7 @@ class RpmPolicy : public SchedulingPolicy {
   void Requeue(Request* r) override { queue_.PushFront(r); }
   Request* PeekWaiting() override { return queue_.Front(); }
   void PopWaiting() override { queue_.PopFront(); }
+  void RemoveWaiting(Request* r) override { queue_.Remove(r); }
   size_t num_waiting() const override { return queue_.size(); }
 
  private:

@@ -74,6 +74,7 @@ class VtcPolicy : public SchedulingPolicy {
     peeked_->queue.pop_front();
     --num_waiting_;
   }
+  void RemoveWaiting(Request* r) override { num_waiting_ -= std::erase(clients_[r->spec.client].queue, r); }
   size_t num_waiting() const override { return num_waiting_; }
 
   void OnScheduled(ScheduledBatch batch) override {

@@ -44,6 +44,7 @@ class RankedPolicy : public SchedulingPolicy {
   void Requeue(Request* r) override;
   Request* PeekWaiting() override;
   void PopWaiting() override;
+  void RemoveWaiting(Request*) override { --num_waiting_; }  // its heap entry goes stale with its state
   size_t num_waiting() const override { return num_waiting_; }
   void OrderRunning(std::vector<Request*>& running, const EngineView& engine) override;
   bool ShouldPreemptFor(const Request& waiting, const Request& running) override {

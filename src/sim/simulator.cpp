@@ -75,7 +75,7 @@ class Simulator::Impl {
                      serve::MakePolicy(sim.config_.policy, sim.config_.policy_options)) {}
 
     const serve::Scheduler& scheduler() const { return scheduler_; }
-    void WatchDecisions() { throw Error("decision tracing: not wired yet"); }  // INTERIM
+    void WatchDecisions() { scheduler_.set_decision_observer(this); }
 
     void Add(const serve::RequestSpec& spec) {
       const serve::Request& r = scheduler_.AddRequest(spec, sim_.loop_.Now());
@@ -118,7 +118,7 @@ class Simulator::Impl {
     }
   }
 
-  const SimulationConfig& config_;
+  const SimulationConfig config_;  // a copy: callers may pass a temporary
   RequestSource& source_;
   const ExecutionTimeModel& model_;
   EventLoop loop_;

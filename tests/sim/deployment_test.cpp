@@ -1,5 +1,6 @@
 // sim::DeploymentSpec -> sim::Deployment -> sim::Simulator from C++: the CLI's pinned default run reproduced
 // byte for byte without CLI code, the settings table, config files and the simulator's observers.
+#include "schedkit/sim/decision_trace.h"
 #include "schedkit/sim/deployment.h"
 
 #include <gtest/gtest.h>
@@ -148,6 +149,59 @@ TEST(Simulator, ObserversSeeEveryIterationAndRequest) {
   for (const RequestRecord& rec : r.records) output_tokens += rec.num_decode_tokens;
   EXPECT_EQ(counter.tokens, output_tokens);
   EXPECT_EQ(ErrorOf([&] { simulator.Run(); }), "a Simulator runs once: build a new one for another run");
+}
+
+}  // namespace
+}  // namespace schedkit::sim
+
+namespace schedkit::sim {
+namespace {
+
+// The decision trace has one finish per request, every admission, and nothing when the run fails.
+TEST(DecisionTrace, OneFinishPerRequestAndEveryAdmission) {
+  DeploymentSpec spec;
+  spec.workload.max_requests = 150;
+  spec.workload.time_scale = 0.3;
+  spec.kv_blocks = 1500;
+  const Deployment d = Deployment::Resolve(spec);
+  const std::string path = TempPath("decisions.jsonl");
+  DecisionTraceWriter writer(path);
+  writer.set_label("vllm-v1");
+  auto source = d.Source();
+  Simulator simulator(d.ConfigFor("vllm-v1"), *source, d.execution_model());
+  simulator.AddObserver(&writer);
+  const SimulationResult r = simulator.Run();
+  EXPECT_FALSE(std::filesystem::exists(path));  // not before Commit
+  writer.Commit();
+  std::ifstream f(path);
+  std::string line;
+  int64_t finishes = 0, admits = 0, preempts = 0, lines = 0;
+  while (std::getline(f, line)) {
+    ++lines;
+    finishes += line.find("\"event\":\"finish\"") != std::string::npos;
+    admits += line.find("\"event\":\"admit\"") != std::string::npos;
+    preempts += line.find("\"event\":\"preempt\"") != std::string::npos;
+    EXPECT_NE(line.find("\"policy\":\"vllm-v1\""), std::string::npos) << line;
+  }
+  EXPECT_EQ(lines, writer.num_lines());
+  EXPECT_EQ(finishes, 150);
+  EXPECT_EQ(preempts, r.summary.num_preemptions);
+  EXPECT_EQ(admits, 150 + r.summary.num_preemptions);  // every preempted request is admitted again
+  std::filesystem::remove(path);
+}
+
+TEST(DecisionTrace, DecisionJsonNamesKindReasonAndBeneficiary) {
+  serve::Decision d;
+  d.kind = serve::DecisionKind::kPreempt;
+  d.reason = serve::DecisionReason::kOutranked;
+  d.now = 1.5;
+  d.iteration = 7;
+  d.request = 3;
+  d.num_tokens = 40;
+  d.beneficiary = 9;
+  EXPECT_EQ(DecisionJson("ltr", 1, d),
+            R"({"t":1.5,"policy":"ltr","replica":1,"iteration":7,"event":"preempt","request":3,"tokens":40,)"
+            R"("reason":"outranked","for":9})");
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ class FcfsPolicy : public SchedulingPolicy {
   void Requeue(Request* request) override { queue_.PushFront(request); }
   Request* PeekWaiting() override { return queue_.Front(); }
   void PopWaiting() override { queue_.PopFront(); }
+  void RemoveWaiting(Request* request) override { queue_.Remove(request); }
   size_t num_waiting() const override { return queue_.size(); }
 
  private:

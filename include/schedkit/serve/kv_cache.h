@@ -57,6 +57,11 @@ class KvCacheManager {
   bool SwapOut(Request& request);
   // Swap back in (the caller checked CanAllocate for num_swapped_blocks).
   void SwapIn(Request& request);
+  // Releases the CPU space of a swapped-out request that will never come back (aborted).
+  void DropSwapped(Request& request) {
+    used_cpu_blocks_ -= request.num_swapped_blocks;
+    request.num_swapped_blocks = 0;
+  }
 
   // --- Prefix caching (all no-ops or empty results when it is off).
   struct PrefixMatch {

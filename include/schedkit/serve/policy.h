@@ -1,5 +1,6 @@
 // The narrow interface every scheduling policy implements. A policy orders and selects; the shared batch
-// builder (Scheduler) applies token budgets, chunking, KV allocation and preemption mechanics.
+// builder (batch_builder.h, composed per BatchingRules::Order) applies token budgets, chunking, KV allocation
+// and preemption mechanics.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +49,12 @@ struct BatchingRules {
   int32_t default_token_budget = 512;     // used when SchedulerConfig::token_budget is 0
   // kRanked: a waiting request that does not fit (KV or batch cap) evicts the lowest-ranked running requests
   // it outranks (preemption mode as above). False: it waits.
-  bool evict_lower_ranked = true;
+  bool evict_lower_ranked = false;
 };
+
+// Throws schedkit::Error naming the fields of a contradictory or meaningless combination of rules (e.g. a
+// static batch with chunked prefill).
+void ValidateBatchingRules(const BatchingRules& rules);
 
 // Read-only view of the engine for policies that need it (VTC reservation checks, SLAI slack).
 struct EngineView {
@@ -74,6 +79,10 @@ class SchedulingPolicy {
   virtual Request* PeekWaiting() = 0;          // next candidate for admission, nullptr when empty
   virtual void PopWaiting() = 0;               // removes what PeekWaiting returned
   virtual size_t num_waiting() const = 0;
+  // Takes a waiting (or preempted / swapped) request out of the queue for good (Scheduler::Abort); its state
+  // becomes kFinished right after the call. The default throws schedkit::Error: a policy with its own queue
+  // structure implements it.
+  virtual void RemoveWaiting(Request* request);
 
   // --- Optional hooks.
   // Whether a new arrival is accepted at all (rate limits); a refused request is rejected at AddRequest.
