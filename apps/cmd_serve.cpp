@@ -147,9 +147,7 @@ void RunSimulate(const DeploymentFlags& flags, const std::string& output_dir, co
 }
 
 void RunCapacity(const DeploymentFlags& flags, sim::CapacityOptions options) {
-  sim::DeploymentSpec defaults;
-  defaults.policies = {"sarathi"};
-  const sim::Deployment d = sim::Deployment::Resolve(flags.Spec(defaults));
+  const sim::Deployment d = sim::Deployment::Resolve(flags.Spec(sim::CapacityDeploymentDefaults()));
   PrintDeployment(d);
   options.seed = d.spec().seed;
   const std::vector<std::pair<int32_t, int32_t>> lengths = d.Lengths();
@@ -184,8 +182,11 @@ void AddServeCommands(CLI::App& app) {
   auto decisions = std::make_shared<std::string>();
   CLI::App* sim_cmd = app.add_subcommand(
       "simulate",
-      "Simulate LLM serving on a request trace and compare scheduling policies (defaults: bundled "
-      "Azure conv slice, Llama-2-7B on A100, vllm vs sarathi vs vllm-v1)");
+      fmt::format(
+          "Simulate LLM serving on a request trace and compare scheduling policies (defaults: bundled "
+          "Azure conv slice, {} on {}, {})",
+          sim::DeploymentSpec{}.model, sim::DeploymentSpec{}.gpu,
+          fmt::join(sim::DeploymentSpec{}.policies, " vs ")));
   flags->Register(sim_cmd, true);
   sim_cmd->add_option("--output", *output, "Output folder for summary.json and per-request CSVs");
   sim_cmd->add_option(

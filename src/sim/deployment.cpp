@@ -102,6 +102,12 @@ CostFactors CostFactorsFor(const ModelSpec& model, const GpuSpec& gpu, int tp, i
   return c;
 }
 
+DeploymentSpec CapacityDeploymentDefaults() {
+  DeploymentSpec spec;
+  spec.policies = {"sarathi"};
+  return spec;
+}
+
 int64_t CpuSwapBlocks(double gib, double block_bytes) {
   return static_cast<int64_t>(gib * 1024.0 * 1024.0 * 1024.0 / block_bytes);
 }

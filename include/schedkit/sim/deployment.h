@@ -125,6 +125,10 @@ class Deployment {
   std::vector<std::string> warnings_;
 };
 
+// The defaults of a capacity search: one policy, sarathi (the capacity study of Sarathi-Serve, and Vidur-Search's
+// scheduler), else DeploymentSpec's defaults.
+DeploymentSpec CapacityDeploymentDefaults();
+
 // Swap and FLOP cost factors of a model on a GPU at a TP degree (MFU estimate, swap time).
 CostFactors CostFactorsFor(const ModelSpec& model, const GpuSpec& gpu, int tp, int32_t block_size);
 
