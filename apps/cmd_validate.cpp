@@ -5,13 +5,12 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <optional>
-#include <sstream>
 
 #include "commands.h"
-#include "schedkit/sim/execution_roofline.h"
+#include "schedkit/sim/roofline_profile.h"
 #include "schedkit/sim/validate.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::cli {
 namespace {
@@ -19,32 +18,25 @@ namespace {
 struct ValidateArgs {
   std::vector<std::string> recipes;
   std::string only;
-  std::string roofline_params;  // 8 comma-separated factors (refitting)
+  std::string profile;            // roofline profile JSON (schedkit calibrate)
+  std::vector<std::string> sets;  // NAME=VALUE overrides of profile parameters
   bool quiet = false;
 };
 
-sim::RooflineParams ParseParams(const std::string& text) {
-  std::vector<double> v;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) v.push_back(std::stod(item));
-  if (v.size() != 8) {
-    throw Error(
-        "--roofline-params takes 8 numbers: gemm_compute_eff,gemm_memory_eff,attn_compute_eff,"
-        "attn_memory_eff,link_eff,allreduce_ms,step_ms,per_seq_ms");
-  }
-  return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
-}
-
 void Run(const ValidateArgs& a) {
-  std::optional<sim::RooflineParams> params;
-  if (!a.roofline_params.empty()) params = ParseParams(a.roofline_params);
+  sim::RooflineProfile profile =
+      a.profile.empty() ? sim::FittedRooflineProfile() : sim::ReadRooflineProfile(a.profile);
+  for (const std::string& kv : a.sets) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) throw Error("--set " + kv + ": expected NAME=VALUE");
+    sim::SetProfileParameter(profile, kv.substr(0, eq), util::ParseDouble(kv.substr(eq + 1), "--set " + kv));
+  }
   for (const std::string& path : a.recipes) {
     const sim::ValidationRecipe recipe = sim::LoadValidationRecipe(path);
     fmt::print("recipe {}: {} runs{}\n", recipe.name, recipe.runs.size(),
                recipe.source.empty() ? "" : " (" + recipe.source + ")");
     for (const auto& s : recipe.skipped) fmt::print("  skipped {}\n", s);
-    const auto rows = sim::RunValidation(recipe, a.only, params ? &*params : nullptr);
+    const auto rows = sim::RunValidation(recipe, a.only, &profile);
     if (!a.quiet) {
       fmt::print("{:<64} {:<16} {:>12} {:>12} {:>8}\n", "run", "metric", "ours", "measured", "error");
       for (const auto& r : rows) {
@@ -74,8 +66,10 @@ void AddValidateCommands(CLI::App& app) {
       "replay real engine runs (recipe files, docs/validate.md) and compare the simulator with them");
   cmd->add_option("recipes", args->recipes, "recipe JSON files (data/validate/*.json)")->required();
   cmd->add_option("--only", args->only, "only runs whose name contains this text");
-  cmd->add_option("--roofline-params", args->roofline_params,
-                  "8 roofline factors instead of the fitted ones (for refitting; docs/execution-model.md)");
+  cmd->add_option("--profile", args->profile,
+                  "roofline profile JSON (schedkit calibrate) instead of the built-in factors");
+  cmd->add_option("--set", args->sets,
+                  "NAME=VALUE: override one profile parameter (gemm_memory_eff, vllm-v1.step_ms, ...)");
   cmd->add_flag("--quiet", args->quiet, "summaries only");
   cmd->callback([args] { Run(*args); });
 }

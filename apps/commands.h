@@ -10,5 +10,6 @@ void AddTrainCommands(CLI::App& app);      // lr (cmd_train.cpp)
 void AddDiffusionCommands(CLI::App& app);  // diffusion (cmd_diffusion.cpp)
 void AddGraphCommands(CLI::App& app);      // dag, soc, jssp (cmd_graph*.cpp)
 void AddValidateCommands(CLI::App& app);   // validate (cmd_validate.cpp)
+void AddCalibrateCommands(CLI::App& app);  // calibrate (cmd_calibrate.cpp)
 
 }  // namespace schedkit::cli

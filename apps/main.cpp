@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   schedkit::cli::AddDiffusionCommands(app);
   schedkit::cli::AddGraphCommands(app);
   schedkit::cli::AddValidateCommands(app);
+  schedkit::cli::AddCalibrateCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

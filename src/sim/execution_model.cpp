@@ -11,6 +11,7 @@
 #include "schedkit/sim/execution_roofline.h"
 #include "schedkit/sim/profile_roofline.h"
 #include "schedkit/sim/profile_tables.h"
+#include "schedkit/sim/roofline_profile.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::sim {
@@ -342,8 +343,10 @@ std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, c
     profiled_model = profiled_model || model.name == s.model;
     profiled_gpu = profiled_gpu || gpu.name == s.gpu;
   }
-  if (options.roofline || !profiled_model || !profiled_gpu) {
-    return MakeRooflineModel(model, gpu, tp, FittedRooflineParams());
+  if (options.roofline || options.roofline_profile || !profiled_model || !profiled_gpu) {
+    const RooflineProfile& profile =
+        options.roofline_profile ? *options.roofline_profile : FittedRooflineProfile();
+    return MakeRooflineModel(model, gpu, tp, profile.For(options.runtime));
   }
   bool ok = false;
   for (const auto& s : SupportedList()) {

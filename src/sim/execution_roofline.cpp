@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "schedkit/sim/roofline_profile.h"
 #include "schedkit/util/error.h"
 
 namespace schedkit::sim {
@@ -54,7 +55,8 @@ class RooflineModel final : public ExecutionTimeModel {
     lm_head_params_ = static_cast<double>(m.vocab_size) * h / tp;
     if (tp > 1) {
       const double link_gbs = g.nvlink_gbs > 0 ? g.nvlink_gbs / 2.0 : g.pcie_gbs;  // one direction
-      ar_ms_per_token_ = 2.0 * (tp - 1) / tp * (2.0 * h) / (link_gbs * 1e6 * p.link_eff);
+      const double eff = g.nvlink_gbs > 0 || p.pcie_eff <= 0 ? p.link_eff : p.pcie_eff;
+      ar_ms_per_token_ = 2.0 * (tp - 1) / tp * (2.0 * h) / (link_gbs * 1e6 * eff);
     }
     layers_ = m.num_layers;
     sources_.push_back(
@@ -76,7 +78,8 @@ class RooflineModel final : public ExecutionTimeModel {
       sources_.push_back({"all_reduce", TimingTier::kCalibratedRoofline,
                           fmt::format("2 per layer over {} ({} GB/s, eff {:.1f}%) + {:.4f} ms each",
                                       g.nvlink_gbs > 0 ? "NVLink" : "PCIe",
-                                      g.nvlink_gbs > 0 ? g.nvlink_gbs / 2.0 : g.pcie_gbs, 100 * p.link_eff,
+                                      g.nvlink_gbs > 0 ? g.nvlink_gbs / 2.0 : g.pcie_gbs,
+                                      100 * (g.nvlink_gbs > 0 || p.pcie_eff <= 0 ? p.link_eff : p.pcie_eff),
                                       p.allreduce_ms)});
     }
   }
@@ -140,19 +143,8 @@ class RooflineModel final : public ExecutionTimeModel {
 
 }  // namespace
 
-// scripts/fit_roofline.py on data/validate/argonne_vllm.json and llmservingsim_vllm019.json together (one set
-// for every model and GPU; docs/execution-model.md section 8).
-RooflineParams FittedRooflineParams() {
-  RooflineParams p;
-  p.gemm_compute_eff = 1.0;
-  p.gemm_memory_eff = 0.8;
-  p.attn_compute_eff = 0.07876;
-  p.attn_memory_eff = 0.7704;
-  p.link_eff = 1.0;
-  p.allreduce_ms = 0.03852;
-  p.step_ms = 2.054;
-  p.per_seq_ms = 0.06521;
-  return p;
+RooflineParams FittedRooflineParams(const std::string& runtime) {
+  return FittedRooflineProfile().For(runtime);
 }
 
 std::unique_ptr<ExecutionTimeModel> MakeRooflineModel(const ModelSpec& model, const GpuSpec& gpu, int tp,

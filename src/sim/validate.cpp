@@ -35,14 +35,23 @@ double Stat(std::vector<double> v, const std::string& stat) {
   throw Error(fmt::format("unknown statistic '{}' (mean, p50, p90, p99, ...)", stat));
 }
 
-std::vector<ValidationRow> RunOne(const ValidationRun& run, const RooflineParams* params) {
+}  // namespace
+
+std::string RunRuntime(const ValidationRun& run) {
+  return run.engine.runtime == "auto" ? RuntimeForPolicy(run.engine.policy) : run.engine.runtime;
+}
+
+std::vector<ValidationRow> RunValidationRun(const ValidationRun& run, const RooflineProfile* profile) {
   const ModelSpec& model = FindModel(run.model);
   const GpuSpec& gpu = FindGpu(run.gpu);
+  const RooflineProfile& prof = profile != nullptr ? *profile : FittedRooflineProfile();
+  const std::string runtime = RunRuntime(run);
   ExecutionModelOptions eo;
   eo.block_size = run.engine.block_size;
   eo.roofline = run.engine.execution == "roofline";
-  const auto exec = (eo.roofline && params != nullptr) ? MakeRooflineModel(model, gpu, run.tp, *params)
-                                                       : MakeExecutionModel(model, gpu, run.tp, eo);
+  eo.runtime = runtime;
+  const auto exec = eo.roofline ? MakeRooflineModel(model, gpu, run.tp, prof.For(runtime))
+                                : MakeExecutionModel(model, gpu, run.tp, eo);
 
   SimulationConfig c;
   c.policy = run.engine.policy;
@@ -60,6 +69,9 @@ std::vector<ValidationRow> RunOne(const ValidationRun& run, const RooflineParams
     KvBudget kb;
     kb.gpu_memory_utilization = run.engine.gpu_memory_utilization;
     kb.block_size = run.engine.block_size;
+    kb.activation_reserve_gib = run.engine.kv_reserve_gib >= 0 ? run.engine.kv_reserve_gib
+                                : eo.roofline                  ? prof.KvReserveGib(runtime)
+                                                               : 0.0;
     sc.num_kv_blocks = KvCapacityBlocks(model, gpu, run.tp, kb);
   }
   c.costs = CostFactorsFor(model, gpu, run.tp, run.engine.block_size);
@@ -100,8 +112,6 @@ std::vector<ValidationRow> RunOne(const ValidationRun& run, const RooflineParams
   return rows;
 }
 
-}  // namespace
-
 double ValidationPercentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -128,11 +138,11 @@ ErrorSummary SummarizeErrors(const std::vector<ValidationRow>& rows) {
 }
 
 std::vector<ValidationRow> RunValidation(const ValidationRecipe& recipe, const std::string& only,
-                                         const RooflineParams* params) {
+                                         const RooflineProfile* profile) {
   std::vector<ValidationRow> rows;
   for (const ValidationRun& run : recipe.runs) {
     if (!only.empty() && run.name.find(only) == std::string::npos) continue;
-    auto r = RunOne(run, params);
+    auto r = RunValidationRun(run, profile);
     rows.insert(rows.end(), r.begin(), r.end());
   }
   return rows;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -204,6 +205,11 @@ ValidationRun ReadRun(const Ctx& c, const json& j, const Row& row) {
   const json e = j.value("engine", json::object());
   ValidationEngine& en = r.engine;
   en.policy = c.Str(e, "policy", row, en.policy);
+  if (en.policy == "vllm-v1") {  // `vllm serve` defaults of the V1 engine (docs/validate.md)
+    const VllmServeDefaults d = VllmV1ServeDefaults(FindGpu(r.gpu));
+    en.max_num_seqs = d.max_num_seqs;
+    en.token_budget = d.max_num_batched_tokens;
+  }
   en.max_num_seqs = static_cast<int32_t>(c.Num(e, "max_num_seqs", row, en.max_num_seqs));
   en.token_budget = static_cast<int32_t>(c.Num(e, "max_num_batched_tokens", row, en.token_budget));
   en.max_model_len = static_cast<int32_t>(c.Num(e, "max_model_len", row, en.max_model_len));
@@ -213,6 +219,12 @@ ValidationRun ReadRun(const Ctx& c, const json& j, const Row& row) {
   en.prefix_caching = c.Str(e, "prefix_caching", row, en.prefix_caching);
   en.execution = c.Str(e, "execution", row, en.execution);
   en.replicas = static_cast<int32_t>(c.Num(e, "replicas", row, 1));
+  en.runtime = c.Str(e, "runtime", row, en.runtime);
+  en.kv_reserve_gib = c.Num(e, "kv_reserve_gib", row, en.kv_reserve_gib);
+  if (en.runtime != "auto" && en.runtime != "vllm-v0" && en.runtime != "vllm-v1") {
+    throw Error(
+        fmt::format("{}: engine.runtime '{}' unknown (vllm-v0, vllm-v1, auto)", c.file(), en.runtime));
+  }
   if (en.execution != "roofline" && en.execution != "auto") {
     throw Error(fmt::format("{}: engine.execution '{}' unknown (roofline, auto)", c.file(), en.execution));
   }
@@ -283,6 +295,15 @@ ValidationRun ReadRun(const Ctx& c, const json& j, const Row& row) {
 
 }  // namespace
 
+VllmServeDefaults VllmV1ServeDefaults(const GpuSpec& gpu) {
+  // vLLM's engine arguments for the OpenAI server: GPUs with at least 70 GiB other than the A100 get 8,192
+  // tokens and 1,024 sequences per step, the rest 2,048 and 256.
+  std::string name = gpu.name;
+  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (gpu.memory_gib >= 70 && name.find("a100") == std::string::npos) return {1024, 8192};
+  return {256, 2048};
+}
+
 std::string SharedDataDir() {
   if (const char* env = std::getenv("SCHEDKIT_SHARED_DIR"); env != nullptr && env[0] != '\0') return env;
   // A developer checkout keeps the shared reference data beside the repository: <repo>/../shared.
@@ -294,9 +315,13 @@ ValidationRecipe LoadValidationRecipe(const std::string& path) {
   if (!in) throw Error(fmt::format("cannot read recipe {}", path));
   std::stringstream ss;
   ss << in.rdbuf();
+  return ParseValidationRecipe(ss.str(), path);
+}
+
+ValidationRecipe ParseValidationRecipe(const std::string& text, const std::string& path) {
   json j;
   try {
-    j = json::parse(ss.str());
+    j = json::parse(text);
   } catch (const json::parse_error& e) {
     throw Error(fmt::format("{}: not valid JSON: {}", path, e.what()));
   }

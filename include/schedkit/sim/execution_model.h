@@ -13,6 +13,8 @@
 
 namespace schedkit::sim {
 
+struct RooflineProfile;  // roofline_profile.h
+
 // Where an operator's timing comes from: measured tables, or a calibrated roofline.
 enum class TimingTier { kMeasured, kCalibratedRoofline };
 const char* TierName(TimingTier tier);  // "measured" / "calibrated roofline"
@@ -64,10 +66,15 @@ struct ExecutionModelOptions {
   // Use the calibrated roofline of execution_roofline.h (fitted on real vLLM runs, engine overhead included)
   // even where Vidur profiles exist. Models or GPUs outside Vidur's four models and three GPUs always use it.
   bool roofline = false;
+  // Calibrated roofline: whose engine overhead to charge ("vllm-v0" or "vllm-v1", roofline_profile.h), and
+  // the factors (null = the built-in FittedRooflineProfile()). A profile given here selects the roofline for
+  // every model, as `roofline` does.
+  std::string runtime = "vllm-v1";
+  std::shared_ptr<const RooflineProfile> roofline_profile;
 };
 
-// Vidur's models on Vidur's GPUs use the profiles (throwing schedkit::Error for an unsupported TP, listing the
-// supported combinations); any other model or GPU uses the calibrated roofline of execution_roofline.h.
+// Vidur's models on Vidur's GPUs use the profiles (throwing schedkit::Error for an unsupported TP, listing
+// the supported combinations); any other model or GPU uses the calibrated roofline of execution_roofline.h.
 std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, const GpuSpec& gpu, int tp,
                                                        const ExecutionModelOptions& options = {});
 

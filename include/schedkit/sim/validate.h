@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "schedkit/serve/request.h"
-#include "schedkit/sim/execution_roofline.h"
+#include "schedkit/sim/hardware.h"
+#include "schedkit/sim/roofline_profile.h"
 
 namespace schedkit::sim {
 
@@ -25,6 +26,8 @@ struct ValidationEngine {
   std::string prefix_caching = "auto";
   std::string execution = "roofline";  // roofline | auto (Vidur profiles where they exist)
   int32_t replicas = 1;                // data-parallel engines behind a round-robin router
+  std::string runtime = "auto";        // engine overhead: vllm-v0 | vllm-v1 | auto (v0 for `vllm`, else v1)
+  double kv_reserve_gib = -1;          // GPU memory per GPU outside weights and KV; < 0 = the runtime's
 };
 
 struct MeasuredMetric {
@@ -51,6 +54,15 @@ struct ValidationRecipe {
 // Reads a recipe. `${shared}` in paths is $SCHEDKIT_SHARED_DIR, else the folder `shared` beside the source
 // tree; other relative paths are relative to the recipe. Throws schedkit::Error naming the file and field.
 ValidationRecipe LoadValidationRecipe(const std::string& path);
+// The same from JSON text; `path` names it in errors and anchors relative paths.
+ValidationRecipe ParseValidationRecipe(const std::string& text, const std::string& path);
+
+// `vllm serve` defaults of vLLM's V1 engine on a GPU (used for vllm-v1 runs that do not state them).
+struct VllmServeDefaults {
+  int32_t max_num_seqs = 256;
+  int32_t max_num_batched_tokens = 2048;
+};
+VllmServeDefaults VllmV1ServeDefaults(const GpuSpec& gpu);
 
 struct ValidationRow {
   std::string run, metric;
@@ -58,10 +70,16 @@ struct ValidationRow {
   double rel_error() const { return measured != 0 ? (ours - measured) / measured : 0.0; }
 };
 
-// Simulates each run (`only`: runs whose name contains it) and returns one row per measured metric. `params`:
-// roofline factors to use instead of the fitted ones (for refitting), null = FittedRooflineParams().
+// Simulates each run (`only`: runs whose name contains it) and returns one row per measured metric.
+// `profile`: roofline factors to use instead of the built-in ones (calibration), null =
+// FittedRooflineProfile().
 std::vector<ValidationRow> RunValidation(const ValidationRecipe& recipe, const std::string& only = "",
-                                         const RooflineParams* params = nullptr);
+                                         const RooflineProfile* profile = nullptr);
+std::vector<ValidationRow> RunValidationRun(const ValidationRun& run,
+                                            const RooflineProfile* profile = nullptr);
+
+// The runtime whose overhead a run is charged (engine.runtime, or by its policy for "auto").
+std::string RunRuntime(const ValidationRun& run);
 
 // Median and worst |relative error| of rows.
 struct ErrorSummary {
