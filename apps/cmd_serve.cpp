@@ -118,7 +118,7 @@ void RunSimulate(const DeploymentFlags& flags, const std::string& output_dir, co
     const bool progress = !flags.no_progress && isatty(STDERR_FILENO);
     c.progress = Progress(p, progress);
     auto source = d.Source();
-    sim::Simulator simulator(c, *source, d.execution_model());
+    sim::Simulator simulator(c, *source, d.execution_model(p));
     if (trace) {
       trace->set_label(p);
       simulator.AddObserver(trace.get());
@@ -161,7 +161,7 @@ void RunCapacity(const DeploymentFlags& flags, sim::CapacityOptions options) {
              "sched p99 (s)", "violated");
   const auto start = std::chrono::steady_clock::now();
   const sim::CapacityResult r =
-      sim::SearchCapacity(c, lengths, d.execution_model(), options, [](const sim::CapacityRun& run) {
+      sim::SearchCapacity(c, lengths, d.execution_model(c.policy), options, [](const sim::CapacityRun& run) {
         fmt::print("{:>10.4g}  {:>6}  {:>12.3f}  {:>12.1f}  {:>14.3f}  {}\n", run.rate, run.ok ? "yes" : "no",
                    run.summary.ttft.p90, 1e3 * run.summary.tbt_per_token.p99,
                    run.summary.scheduling_delay.p99, run.violated);

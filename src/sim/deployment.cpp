@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "schedkit/serve/policy_registry.h"
+#include "schedkit/sim/roofline_profile.h"
 #include "schedkit/sim/workload_assign.h"
 #include "schedkit/util/error.h"
 
@@ -75,6 +76,10 @@ void Validate(const DeploymentSpec& s) {
   Require(w.num_programs >= 1, "workload.num_programs", "at least 1", std::to_string(w.num_programs));
   Require(w.program_rate > 0, "workload.program_rate", "positive", fmt::format("{}", w.program_rate));
   Require(w.think_time >= 0, "workload.think_time", "at least 0", fmt::format("{}", w.think_time));
+  if (s.runtime != "auto" && s.runtime != kRuntimeVllmV0 && s.runtime != kRuntimeVllmV1) {
+    throw Error(
+        fmt::format("runtime '{}': expected auto, {} or {}", s.runtime, kRuntimeVllmV0, kRuntimeVllmV1));
+  }
   if (s.policies.empty()) throw Error("policies: name at least one policy");
   for (const auto& [scope, options] : s.policy_options) {  // a misspelt policy name is not ignored
     if (!scope.empty()) serve::FindPolicyInfo(scope);
@@ -137,7 +142,22 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec) {
   eo.block_size = spec.block_size;
   eo.drop_incomplete_rows = spec.vidur_compat;
   eo.clamp_to_profile = spec.vidur_compat;
-  d.exec_ = MakeExecutionModel(*d.model_, *d.gpu_, spec.tp, eo);
+  eo.roofline = spec.roofline;
+  if (!spec.roofline_profile.empty()) {
+    eo.roofline_profile = std::make_shared<RooflineProfile>(ReadRooflineProfile(spec.roofline_profile));
+  }
+  // One execution model per engine runtime the policies run on; Vidur profiles have no engine term, so
+  // every policy shares one model there.
+  const bool roofline = UsesCalibratedRoofline(*d.model_, *d.gpu_, eo);
+  for (const std::string& p : spec.policies) {
+    const std::string runtime = !roofline                ? std::string()
+                                : spec.runtime == "auto" ? RuntimeForPolicy(p)
+                                                         : spec.runtime;
+    d.runtime_of_[p] = runtime;
+    if (d.engines_.count(runtime) > 0) continue;
+    if (!runtime.empty()) eo.runtime = runtime;
+    d.engines_[runtime].exec = MakeExecutionModel(*d.model_, *d.gpu_, spec.tp, eo);
+  }
 
   TraceOptions to;
   to.format = ParseTraceFormat(w.trace_format);
@@ -241,16 +261,24 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec) {
   sc.max_num_seqs = spec.batch_cap;
   sc.token_budget = spec.token_budget;
   sc.max_model_len = spec.max_model_len >= 0 ? spec.max_model_len : w.max_tokens;
-  if (spec.kv_blocks > 0) {
-    sc.num_kv_blocks = spec.kv_blocks;
-  } else {
+  for (auto& [runtime, engine] : d.engines_) {
+    if (spec.kv_blocks > 0) {
+      engine.kv_blocks = spec.kv_blocks;
+      continue;
+    }
     KvBudget kb;
     kb.gpu_memory_utilization = spec.gpu_mem_util;
-    kb.activation_reserve_gib = spec.activation_reserve_gib;
+    // The calibrated roofline's engines keep memory beyond weights and KV (CUDA context, communication
+    // buffers, the profiling pass's activation peak), unless the spec says how much.
+    const RooflineProfile& profile = eo.roofline_profile ? *eo.roofline_profile : FittedRooflineProfile();
+    kb.activation_reserve_gib = spec.activation_reserve_gib > 0 || runtime.empty()
+                                    ? spec.activation_reserve_gib
+                                    : profile.KvReserveGib(runtime);
     kb.block_size = spec.block_size;
     kb.max_request_tokens = (spec.vidur_kv_rounding || spec.vidur_compat) ? w.max_tokens : 0;
-    sc.num_kv_blocks = KvCapacityBlocks(*d.model_, *d.gpu_, spec.tp, kb);
+    engine.kv_blocks = KvCapacityBlocks(*d.model_, *d.gpu_, spec.tp, kb);
   }
+  sc.num_kv_blocks = d.engines_.at(d.runtime_of_.at(spec.policies.front())).kv_blocks;
   const double block_bytes = static_cast<double>(d.model_->kv_bytes_per_token(spec.tp)) * spec.block_size;
   sc.num_cpu_blocks = CpuSwapBlocks(spec.cpu_swap_gib, block_bytes);
   sc.prefix_caching = ParsePrefixCaching(spec.prefix_caching);
@@ -267,7 +295,19 @@ SimulationConfig Deployment::ConfigFor(const std::string& policy) const {
   SimulationConfig c = base_;
   c.policy = policy;
   c.policy_options = PolicyOptionsFor(spec_, policy);
+  if (auto it = runtime_of_.find(policy); it != runtime_of_.end()) {
+    c.scheduler.num_kv_blocks = engines_.at(it->second).kv_blocks;
+  }
   return c;
+}
+
+const ExecutionTimeModel& Deployment::execution_model(const std::string& policy) const {
+  const auto it = runtime_of_.find(policy.empty() ? spec_.policies.front() : policy);
+  if (it == runtime_of_.end()) {
+    throw Error(fmt::format("deployment: policy {} is not one of its policies ({})", policy,
+                            fmt::join(spec_.policies, ", ")));
+  }
+  return *engines_.at(it->second).exec;
 }
 
 std::unique_ptr<RequestSource> Deployment::Source() const {
@@ -299,7 +339,7 @@ std::string Deployment::ConfigJson() const {
   const WorkloadSpec& w = spec_.workload;
   const serve::SchedulerConfig& sc = base_.scheduler;
   nlohmann::json sources = nlohmann::json::array();
-  for (const auto& s : exec_->Sources()) {
+  for (const auto& s : execution_model().Sources()) {
     sources.push_back({{"op", s.op}, {"tier", TierName(s.tier)}, {"detail", s.detail}});
   }
   nlohmann::json config = {{"trace", synthetic_ ? "synthetic" : trace_path_},

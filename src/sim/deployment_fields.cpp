@@ -78,6 +78,18 @@ std::vector<DeploymentField> MakeFields() {
             "Model Vidur's choices: profile rows with any empty timing dropped, predictions flat beyond the "
             "profiled grid, KV rounded to whole max_tokens requests",
             &D::vidur_compat),
+      Field(
+          "runtime", "--runtime",
+          "Engine whose overheads and KV reserve the calibrated roofline charges: auto (vllm-v0 for the vllm "
+          "policy, vllm-v1 for the others) | vllm-v0 | vllm-v1",
+          &D::runtime),
+      Field("roofline", "--roofline",
+            "Use the calibrated roofline (fitted on real vLLM runs) even where Vidur profiles exist",
+            &D::roofline),
+      Field(
+          "roofline_profile", "--profile",
+          "Roofline profile written by `schedkit calibrate` (default: the built-in fit); implies --roofline",
+          &D::roofline_profile),
       Field("kv_blocks", "--kv-blocks", "KV capacity in blocks (0 = derived from GPU memory)", &D::kv_blocks),
       Field("block_size", "--block-size", "Tokens per KV block", &D::block_size),
       Field("gpu_mem_util", "--gpu-mem-util", "GPU memory fraction for weights + KV", &D::gpu_mem_util),

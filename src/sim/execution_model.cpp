@@ -336,14 +336,18 @@ std::string SupportedCombinations() {
   return out;
 }
 
-std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, const GpuSpec& gpu, int tp,
-                                                       const ExecutionModelOptions& options) {
+bool UsesCalibratedRoofline(const ModelSpec& model, const GpuSpec& gpu, const ExecutionModelOptions& options) {
   bool profiled_model = false, profiled_gpu = false;
   for (const auto& s : SupportedList()) {
     profiled_model = profiled_model || model.name == s.model;
     profiled_gpu = profiled_gpu || gpu.name == s.gpu;
   }
-  if (options.roofline || options.roofline_profile || !profiled_model || !profiled_gpu) {
+  return options.roofline || options.roofline_profile || !profiled_model || !profiled_gpu;
+}
+
+std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, const GpuSpec& gpu, int tp,
+                                                       const ExecutionModelOptions& options) {
+  if (UsesCalibratedRoofline(model, gpu, options)) {
     const RooflineProfile& profile =
         options.roofline_profile ? *options.roofline_profile : FittedRooflineProfile();
     return MakeRooflineModel(model, gpu, tp, profile.For(options.runtime));

@@ -206,3 +206,34 @@ TEST(DecisionTrace, DecisionJsonNamesKindReasonAndBeneficiary) {
 
 }  // namespace
 }  // namespace schedkit::sim
+
+namespace schedkit::sim {
+namespace {
+
+// On the calibrated roofline each policy runs on its engine's model: vllm on vLLM V0 (larger KV reserve),
+// the others on vLLM V1; Vidur-profiled pairs share one model and one KV capacity.
+TEST(Deployment, EngineRuntimePerPolicyOnTheRoofline) {
+  DeploymentSpec spec;
+  spec.model = "Llama-3.1-8B";
+  spec.gpu = "h100";
+  spec.policies = {"vllm", "vllm-v1", "sarathi"};
+  spec.workload.max_requests = 10;
+  const Deployment d = Deployment::Resolve(spec);
+  EXPECT_NE(&d.execution_model("vllm"), &d.execution_model("vllm-v1"));
+  EXPECT_EQ(&d.execution_model("vllm-v1"), &d.execution_model("sarathi"));
+  EXPECT_LT(d.ConfigFor("vllm").scheduler.num_kv_blocks, d.ConfigFor("vllm-v1").scheduler.num_kv_blocks);
+  spec.runtime = "vllm-v1";
+  const Deployment one = Deployment::Resolve(spec);
+  EXPECT_EQ(&one.execution_model("vllm"), &one.execution_model("vllm-v1"));
+  EXPECT_EQ(ErrorOf([&] { one.execution_model("ltr"); }),
+            "deployment: policy ltr is not one of its policies (vllm, vllm-v1, sarathi)");
+
+  DeploymentSpec vidur;
+  vidur.workload.max_requests = 10;
+  const Deployment v = Deployment::Resolve(vidur);
+  EXPECT_EQ(&v.execution_model("vllm"), &v.execution_model("vllm-v1"));
+  EXPECT_EQ(v.ConfigFor("vllm").scheduler.num_kv_blocks, v.ConfigFor("vllm-v1").scheduler.num_kv_blocks);
+}
+
+}  // namespace
+}  // namespace schedkit::sim

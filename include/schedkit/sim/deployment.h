@@ -54,6 +54,12 @@ struct DeploymentSpec {
   int32_t pp = 1;  // pipeline stages; the simulator runs one batch per replica at a time: only 1 is modelled
   std::string profile_dir;  // Vidur-format profiles; "" = bundled
   bool vidur_compat = false;
+  // Calibrated roofline (models or GPUs without Vidur profiles, or when forced): the engine whose overheads
+  // and KV reserve it charges ("auto": vllm-v0 for the `vllm` policy, vllm-v1 for the others), and a profile
+  // file written by `schedkit calibrate` ("" = the built-in fit).
+  std::string runtime = "auto";
+  bool roofline = false;
+  std::string roofline_profile;
   // KV cache.
   int64_t kv_blocks = 0;  // 0 = derived from GPU memory
   int32_t block_size = 16;
@@ -89,7 +95,9 @@ class Deployment {
   const DeploymentSpec& spec() const { return spec_; }
   const ModelSpec& model() const { return *model_; }
   const GpuSpec& gpu() const { return *gpu_; }
-  const ExecutionTimeModel& execution_model() const { return *exec_; }
+  // The execution-time model a policy runs on (its engine runtime's overheads); no argument: the first
+  // policy's.
+  const ExecutionTimeModel& execution_model(const std::string& policy = "") const;
   // The simulation configuration of one of spec().policies (scheduler, costs, router, SLOs, options).
   SimulationConfig ConfigFor(const std::string& policy) const;
   // A fresh request stream (each policy replays the same workload from the start).
@@ -114,7 +122,12 @@ class Deployment {
   DeploymentSpec spec_;
   const ModelSpec* model_ = nullptr;
   const GpuSpec* gpu_ = nullptr;
-  std::unique_ptr<ExecutionTimeModel> exec_;
+  struct Engine {  // per engine runtime
+    std::unique_ptr<ExecutionTimeModel> exec;
+    int64_t kv_blocks = 0;
+  };
+  std::map<std::string, Engine> engines_;
+  std::map<std::string, std::string> runtime_of_;  // policy -> engines_ key
   SimulationConfig base_;
   std::string trace_path_;
   std::vector<serve::RequestSpec> requests_;  // trace workloads (and synthetic ones given clients/SLOs)
@@ -125,8 +138,8 @@ class Deployment {
   std::vector<std::string> warnings_;
 };
 
-// The defaults of a capacity search: one policy, sarathi (the capacity study of Sarathi-Serve, and Vidur-Search's
-// scheduler), else DeploymentSpec's defaults.
+// The defaults of a capacity search: one policy, sarathi (the capacity study of Sarathi-Serve, and
+// Vidur-Search's scheduler), else DeploymentSpec's defaults.
 DeploymentSpec CapacityDeploymentDefaults();
 
 // Swap and FLOP cost factors of a model on a GPU at a TP degree (MFU estimate, swap time).

@@ -73,6 +73,10 @@ struct ExecutionModelOptions {
   std::shared_ptr<const RooflineProfile> roofline_profile;
 };
 
+// Whether MakeExecutionModel uses the calibrated roofline of execution_roofline.h (engine overhead included)
+// rather than Vidur profiles for this model and GPU.
+bool UsesCalibratedRoofline(const ModelSpec& model, const GpuSpec& gpu, const ExecutionModelOptions& options);
+
 // Vidur's models on Vidur's GPUs use the profiles (throwing schedkit::Error for an unsupported TP, listing
 // the supported combinations); any other model or GPU uses the calibrated roofline of execution_roofline.h.
 std::unique_ptr<ExecutionTimeModel> MakeExecutionModel(const ModelSpec& model, const GpuSpec& gpu, int tp,
