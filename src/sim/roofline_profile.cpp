@@ -45,8 +45,10 @@ constexpr EngineField kEngine[] = {
 };
 
 RooflineProfile MakeFitted() {
-  // `schedkit calibrate --recipe data/validate/argonne_vllm.json --recipe
-  // data/validate/llmservingsim_vllm019.json` (docs/execution-model.md, section 8).
+  // Shared factors fitted on every row of data/validate/argonne_vllm.json and llmservingsim_vllm019.json by a
+  // coordinate search minimising median + 1/4 mean |relative error| (docs/execution-model.md, section 8). The
+  // engine terms are those factors' overheads for both runtimes; the KV reserves are read off vLLM's own
+  // numbers (V0: the A100-40GB TP 4 Llama-2-70B rows of the Argonne grid; V1: the RTX 4090 run's meta.json).
   RooflineProfile p;
   RooflineParams& r = p.params;
   r.gemm_compute_eff = 1.0;
