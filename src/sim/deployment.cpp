@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "schedkit/serve/policy_registry.h"
 #include "schedkit/sim/roofline_profile.h"
@@ -52,7 +53,7 @@ void Validate(const DeploymentSpec& s) {
   Require(s.block_size >= 1, "block_size", "at least 1", std::to_string(s.block_size));
   Require(s.gpu_mem_util > 0 && s.gpu_mem_util <= 1, "gpu_mem_util", "in (0, 1]",
           fmt::format("{}", s.gpu_mem_util));
-  Require(s.activation_reserve_gib >= 0, "activation_reserve_gib", "at least 0",
+  Require(s.activation_reserve_gib >= -1, "activation_reserve_gib", "-1 (the engine's) or at least 0",
           fmt::format("{}", s.activation_reserve_gib));
   Require(s.cpu_swap_gib >= 0, "cpu_swap_gib", "at least 0", fmt::format("{}", s.cpu_swap_gib));
   Require(s.batch_cap >= 1, "batch_cap", "at least 1", std::to_string(s.batch_cap));
@@ -130,7 +131,11 @@ Deployment::Deployment(Deployment&&) noexcept = default;
 Deployment& Deployment::operator=(Deployment&&) noexcept = default;
 Deployment::~Deployment() = default;
 
-Deployment Deployment::Resolve(const DeploymentSpec& spec) {
+Deployment Deployment::Resolve(const DeploymentSpec& spec) { return Resolve(spec, std::nullopt, nullptr); }
+
+Deployment Deployment::Resolve(const DeploymentSpec& spec,
+                               std::optional<std::vector<serve::RequestSpec>> requests,
+                               std::shared_ptr<const RooflineProfile> profile) {
   Validate(spec);
   const WorkloadSpec& w = spec.workload;
   Deployment d;
@@ -143,7 +148,9 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec) {
   eo.drop_incomplete_rows = spec.vidur_compat;
   eo.clamp_to_profile = spec.vidur_compat;
   eo.roofline = spec.roofline;
-  if (!spec.roofline_profile.empty()) {
+  if (profile) {
+    eo.roofline_profile = std::move(profile);
+  } else if (!spec.roofline_profile.empty()) {
     eo.roofline_profile = std::make_shared<RooflineProfile>(ReadRooflineProfile(spec.roofline_profile));
   }
   // One execution model per engine runtime the policies run on; Vidur profiles have no engine term, so
@@ -159,88 +166,12 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec) {
     d.engines_[runtime].exec = MakeExecutionModel(*d.model_, *d.gpu_, spec.tp, eo);
   }
 
-  TraceOptions to;
-  to.format = ParseTraceFormat(w.trace_format);
-  to.time_scale = w.time_scale;
-  to.max_requests = w.max_requests;
-  to.window_start = w.window_start;
-  to.window_end = w.window_end;
-  to.max_tokens = w.max_tokens;
-  d.trace_path_ = w.trace.empty() ? BundledTracePath() : w.trace;
-  d.synthetic_ = !w.synthetic.empty();
-  if (d.synthetic_) {
-    SyntheticOptions& s = d.synthetic_options_;
-    s.arrivals = ParseArrivals(w.synthetic, "workload.synthetic");
-    s.rate = w.rate;
-    s.gamma_cv = w.cv;
-    s.num_requests = w.num_requests;
-    s.prompt = ParseLengthDistribution(w.prompt_dist, "workload.prompt_dist");
-    s.output = ParseLengthDistribution(w.output_dist, "workload.output_dist");
-    if (s.prompt.kind == LengthDistribution::Kind::kTrace ||
-        s.output.kind == LengthDistribution::Kind::kTrace) {
-      TraceOptions lo = to;
-      lo.time_scale = 1.0;
-      s.trace_lengths = ReadTraceLengths(d.trace_path_, lo);
-    }
-    s.max_tokens = w.max_tokens;
-    s.seed = spec.seed;
-    d.streamed_synthetic_ = true;
+  if (requests) {
+    d.requests_ = std::move(*requests);
+    d.trace_path_ = "the given requests";
   } else {
-    Trace t = LoadTrace(d.trace_path_, to);
-    d.warnings_ = t.report.Warnings(d.trace_path_);
-    if (!t.report.has_arrival_times && w.programs.empty()) {  // programs take only the lengths
-      throw Error(
-          fmt::format("workload.trace {}: the file has request lengths but no arrival times; give it "
-                      "synthetic arrivals (workload.synthetic: poisson, workload.rate: R)",
-                      d.trace_path_));
-    }
-    d.requests_ = std::move(t.requests);
+    d.LoadWorkload();
   }
-  const ClientAssignment clients = ParseClientAssignment(w.clients, "workload.clients");
-  const std::vector<SloClass> slo_classes = w.slo_classes.empty()
-                                                ? std::vector<SloClass>{}
-                                                : ParseSloClasses(w.slo_classes, "workload.slo_classes");
-  if (!w.programs.empty()) {
-    ProgramOptions po;
-    SetProgramWorkload(w.programs, "workload.programs", &po);
-    po.num_programs = w.num_programs;
-    po.rate = w.program_rate;
-    po.think_time = w.think_time;
-    po.seed = spec.seed;
-    if (d.synthetic_) {
-      auto src = MakeSyntheticSource(d.synthetic_options_);
-      while (auto r = src->Next()) po.lengths.emplace_back(r->prompt_tokens, r->output_tokens);
-    } else {
-      for (const auto& r : d.requests_) po.lengths.emplace_back(r.prompt_tokens, r.output_tokens);
-    }
-    d.programs_ = GeneratePrograms(po);
-  } else if (clients.kind != ClientAssignment::Kind::kNone || !slo_classes.empty()) {
-    if (d.synthetic_) {  // materialise: assignments need the whole list
-      auto src = MakeSyntheticSource(d.synthetic_options_);
-      while (auto r = src->Next()) d.requests_.push_back(*r);
-      d.streamed_synthetic_ = false;
-    }
-    ClientAssignment rule = clients;
-    rule.seed = spec.seed;
-    AssignClients(d.requests_, rule);
-    AssignSloClasses(d.requests_, slo_classes, spec.seed);
-  }
-  // Policies that need client ids: a trace without them (and no client rule) is an error. Synthetic streams
-  // carry client 0; programs are checked by the policies themselves.
-  if (!d.synthetic_ && d.programs_.empty()) {
-    const bool any_client =
-        std::any_of(d.requests_.begin(), d.requests_.end(),
-                    [](const serve::RequestSpec& r) { return r.client != serve::kNoClient; });
-    for (const std::string& p : spec.policies) {
-      if (!any_client && serve::FindPolicyInfo(p).needs_client_ids) {
-        throw Error(
-            fmt::format("policies: {} needs client ids, and the trace {} has none (field `client`); give a "
-                        "client assignment rule in workload.clients (e.g. heavy:4,3)",
-                        p, d.trace_path_));
-      }
-    }
-  }
-
   for (const std::string& p : spec.policies) {
     const bool any_program = !d.programs_.empty() || std::any_of(d.requests_.begin(), d.requests_.end(),
                                                                  [](const serve::RequestSpec& r) {
@@ -270,10 +201,11 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec) {
     kb.gpu_memory_utilization = spec.gpu_mem_util;
     // The calibrated roofline's engines keep memory beyond weights and KV (CUDA context, communication
     // buffers, the profiling pass's activation peak), unless the spec says how much.
-    const RooflineProfile& profile = eo.roofline_profile ? *eo.roofline_profile : FittedRooflineProfile();
-    kb.activation_reserve_gib = spec.activation_reserve_gib > 0 || runtime.empty()
-                                    ? spec.activation_reserve_gib
-                                    : profile.KvReserveGib(runtime);
+    const RooflineProfile& engine_profile =
+        eo.roofline_profile ? *eo.roofline_profile : FittedRooflineProfile();
+    kb.activation_reserve_gib = spec.activation_reserve_gib >= 0 ? spec.activation_reserve_gib
+                                : runtime.empty()                ? 0.0
+                                                                 : engine_profile.KvReserveGib(runtime);
     kb.block_size = spec.block_size;
     kb.max_request_tokens = (spec.vidur_kv_rounding || spec.vidur_compat) ? w.max_tokens : 0;
     engine.kv_blocks = KvCapacityBlocks(*d.model_, *d.gpu_, spec.tp, kb);
@@ -289,6 +221,92 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec) {
   c.slo.tbt = spec.tbt_slo;
   c.costs = CostFactorsFor(*d.model_, *d.gpu_, spec.tp, spec.block_size);
   return d;
+}
+
+// The workload section: trace or synthetic arrivals, programs, client and SLO-class rules.
+void Deployment::LoadWorkload() {
+  const WorkloadSpec& w = spec_.workload;
+  TraceOptions to;
+  to.format = ParseTraceFormat(w.trace_format);
+  to.time_scale = w.time_scale;
+  to.max_requests = w.max_requests;
+  to.window_start = w.window_start;
+  to.window_end = w.window_end;
+  to.max_tokens = w.max_tokens;
+  trace_path_ = w.trace.empty() ? BundledTracePath() : w.trace;
+  synthetic_ = !w.synthetic.empty();
+  if (synthetic_) {
+    SyntheticOptions& s = synthetic_options_;
+    s.arrivals = ParseArrivals(w.synthetic, "workload.synthetic");
+    s.rate = w.rate;
+    s.gamma_cv = w.cv;
+    s.num_requests = w.num_requests;
+    s.prompt = ParseLengthDistribution(w.prompt_dist, "workload.prompt_dist");
+    s.output = ParseLengthDistribution(w.output_dist, "workload.output_dist");
+    if (s.prompt.kind == LengthDistribution::Kind::kTrace ||
+        s.output.kind == LengthDistribution::Kind::kTrace) {
+      TraceOptions lo = to;
+      lo.time_scale = 1.0;
+      s.trace_lengths = ReadTraceLengths(trace_path_, lo);
+    }
+    s.max_tokens = w.max_tokens;
+    s.seed = spec_.seed;
+    streamed_synthetic_ = true;
+  } else {
+    Trace t = LoadTrace(trace_path_, to);
+    warnings_ = t.report.Warnings(trace_path_);
+    if (!t.report.has_arrival_times && w.programs.empty()) {  // programs take only the lengths
+      throw Error(
+          fmt::format("workload.trace {}: the file has request lengths but no arrival times; give it "
+                      "synthetic arrivals (workload.synthetic: poisson, workload.rate: R)",
+                      trace_path_));
+    }
+    requests_ = std::move(t.requests);
+  }
+  const ClientAssignment clients = ParseClientAssignment(w.clients, "workload.clients");
+  const std::vector<SloClass> slo_classes = w.slo_classes.empty()
+                                                ? std::vector<SloClass>{}
+                                                : ParseSloClasses(w.slo_classes, "workload.slo_classes");
+  if (!w.programs.empty()) {
+    ProgramOptions po;
+    SetProgramWorkload(w.programs, "workload.programs", &po);
+    po.num_programs = w.num_programs;
+    po.rate = w.program_rate;
+    po.think_time = w.think_time;
+    po.seed = spec_.seed;
+    if (synthetic_) {
+      auto src = MakeSyntheticSource(synthetic_options_);
+      while (auto r = src->Next()) po.lengths.emplace_back(r->prompt_tokens, r->output_tokens);
+    } else {
+      for (const auto& r : requests_) po.lengths.emplace_back(r.prompt_tokens, r.output_tokens);
+    }
+    programs_ = GeneratePrograms(po);
+  } else if (clients.kind != ClientAssignment::Kind::kNone || !slo_classes.empty()) {
+    if (synthetic_) {  // materialise: assignments need the whole list
+      auto src = MakeSyntheticSource(synthetic_options_);
+      while (auto r = src->Next()) requests_.push_back(*r);
+      streamed_synthetic_ = false;
+    }
+    ClientAssignment rule = clients;
+    rule.seed = spec_.seed;
+    AssignClients(requests_, rule);
+    AssignSloClasses(requests_, slo_classes, spec_.seed);
+  }
+  // Policies that need client ids: a trace without them (and no client rule) is an error. Synthetic streams
+  // carry client 0; programs are checked by the policies themselves.
+  if (!synthetic_ && programs_.empty()) {
+    const bool any_client = std::any_of(requests_.begin(), requests_.end(), [](const serve::RequestSpec& r) {
+      return r.client != serve::kNoClient;
+    });
+    for (const std::string& p : spec_.policies) {
+      if (!any_client && serve::FindPolicyInfo(p).needs_client_ids) {
+        throw Error(
+            fmt::format("policies: {} needs client ids, and the trace {} has none (field `client`); give a "
+                        "client assignment rule in workload.clients (e.g. heavy:4,3)",
+                        p, trace_path_));
+      }
+    }
+  }
 }
 
 SimulationConfig Deployment::ConfigFor(const std::string& policy) const {

@@ -16,13 +16,6 @@
 namespace schedkit::sim {
 namespace {
 
-serve::SchedulerConfig::PrefixCaching PrefixMode(const std::string& s) {
-  if (s == "on") return serve::SchedulerConfig::PrefixCaching::kOn;
-  if (s == "off") return serve::SchedulerConfig::PrefixCaching::kOff;
-  if (s == "auto") return serve::SchedulerConfig::PrefixCaching::kPolicyDefault;
-  throw Error(fmt::format("engine.prefix_caching '{}' unknown (on, off, auto)", s));
-}
-
 double Stat(std::vector<double> v, const std::string& stat) {
   if (v.empty()) return 0;
   if (stat == "mean") {
@@ -42,41 +35,31 @@ std::string RunRuntime(const ValidationRun& run) {
 }
 
 std::vector<ValidationRow> RunValidationRun(const ValidationRun& run, const RooflineProfile* profile) {
-  const ModelSpec& model = FindModel(run.model);
-  const GpuSpec& gpu = FindGpu(run.gpu);
-  const RooflineProfile& prof = profile != nullptr ? *profile : FittedRooflineProfile();
-  const std::string runtime = RunRuntime(run);
-  ExecutionModelOptions eo;
-  eo.block_size = run.engine.block_size;
-  eo.roofline = run.engine.execution == "roofline";
-  eo.runtime = runtime;
-  const auto exec = eo.roofline ? MakeRooflineModel(model, gpu, run.tp, prof.For(runtime))
-                                : MakeExecutionModel(model, gpu, run.tp, eo);
-
-  SimulationConfig c;
-  c.policy = run.engine.policy;
-  c.num_replicas = run.engine.replicas;
+  // The run as a deployment: the recipe's engine arguments are the spec's settings, its requests the
+  // workload.
+  DeploymentSpec spec;
+  spec.model = run.model;
+  spec.gpu = run.gpu;
+  spec.tp = run.tp;
+  spec.policies = {run.engine.policy};
+  spec.batch_cap = run.engine.max_num_seqs;
+  spec.token_budget = run.engine.token_budget;
+  spec.max_model_len = run.engine.max_model_len;
+  spec.block_size = run.engine.block_size;
+  spec.kv_blocks = run.engine.kv_blocks;
+  spec.gpu_mem_util = run.engine.gpu_memory_utilization;
+  spec.prefix_caching = run.engine.prefix_caching;
+  spec.roofline = run.engine.execution == "roofline";
+  spec.runtime = RunRuntime(run);
+  spec.activation_reserve_gib = run.engine.kv_reserve_gib >= 0 ? run.engine.kv_reserve_gib : -1.0;
+  spec.replicas = run.engine.replicas;
+  std::shared_ptr<const RooflineProfile> shared;
+  if (profile != nullptr) shared = std::make_shared<RooflineProfile>(*profile);
+  const Deployment d = Deployment::Resolve(spec, run.requests, shared);
+  SimulationConfig c = d.ConfigFor(run.engine.policy);
   c.keep_timeline = false;
-  serve::SchedulerConfig& sc = c.scheduler;
-  sc.block_size = run.engine.block_size;
-  sc.max_num_seqs = run.engine.max_num_seqs;
-  sc.token_budget = run.engine.token_budget;
-  sc.max_model_len = run.engine.max_model_len;
-  sc.prefix_caching = PrefixMode(run.engine.prefix_caching);
-  if (run.engine.kv_blocks > 0) {
-    sc.num_kv_blocks = run.engine.kv_blocks;
-  } else {
-    KvBudget kb;
-    kb.gpu_memory_utilization = run.engine.gpu_memory_utilization;
-    kb.block_size = run.engine.block_size;
-    kb.activation_reserve_gib = run.engine.kv_reserve_gib >= 0 ? run.engine.kv_reserve_gib
-                                : eo.roofline                  ? prof.KvReserveGib(runtime)
-                                                               : 0.0;
-    sc.num_kv_blocks = KvCapacityBlocks(model, gpu, run.tp, kb);
-  }
-  c.costs = CostFactorsFor(model, gpu, run.tp, run.engine.block_size);
-  auto source = MakeVectorSource(run.requests);
-  const SimulationResult res = Simulate(c, *source, *exec);
+  auto source = d.Source();
+  const SimulationResult res = Simulate(c, *source, d.execution_model());
 
   std::vector<ValidationRow> rows;
   for (const MeasuredMetric& m : run.measured) {

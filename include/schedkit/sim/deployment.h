@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "schedkit/sim/execution_model.h"
 #include "schedkit/sim/hardware.h"
 #include "schedkit/sim/programs.h"
+#include "schedkit/sim/roofline_profile.h"
 #include "schedkit/sim/simulator.h"
 #include "schedkit/sim/workload.h"
 
@@ -64,7 +66,8 @@ struct DeploymentSpec {
   int64_t kv_blocks = 0;  // 0 = derived from GPU memory
   int32_t block_size = 16;
   double gpu_mem_util = 0.9;
-  double activation_reserve_gib = 0.0;
+  double activation_reserve_gib = -1.0;  // -1 = the engine's: 0 on Vidur profiles, the runtime's reserve on
+                                         // the calibrated roofline
   bool vidur_kv_rounding = false;
   double cpu_swap_gib = 0.0;
   std::string prefix_caching = "auto";  // on | off | auto
@@ -91,6 +94,11 @@ struct DeploymentSpec {
 class Deployment {
  public:
   static Deployment Resolve(const DeploymentSpec& spec);
+  // With `requests` the deployment replays them instead of the spec's workload section; `profile` replaces
+  // the calibrated roofline's factors (both for validation and calibration, which hold them in memory).
+  static Deployment Resolve(const DeploymentSpec& spec,
+                            std::optional<std::vector<serve::RequestSpec>> requests,
+                            std::shared_ptr<const RooflineProfile> profile);
 
   const DeploymentSpec& spec() const { return spec_; }
   const ModelSpec& model() const { return *model_; }
@@ -119,6 +127,7 @@ class Deployment {
 
  private:
   Deployment() = default;
+  void LoadWorkload();
   DeploymentSpec spec_;
   const ModelSpec* model_ = nullptr;
   const GpuSpec* gpu_ = nullptr;
