@@ -1,7 +1,8 @@
 // kRanked (LTR, SJF, SRPT, priority, Autellix, SLAI): the running list (in rank order after OrderRunning) and
 // the waiting queue (best first) merged into one order under one token budget. A waiting request goes before
 // a running one when the policy's ShouldPreemptFor(waiting, running); admission is strict (none past the
-// first waiting request that does not fit), while running requests ranked below it still run.
+// first waiting request that does not fit), while running requests ranked below it still run. With
+// decodes_first, every running decode is scheduled before the merge, which then orders the prefills only.
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
@@ -43,13 +44,47 @@ size_t RankedRunEnd(BatchBuilder& b, size_t i, const Request& w) {
   return hi;
 }
 
+// decodes_first: each running decode in rank order gets its token (KV preemption as usual); returns the
+// tokens used.
+int32_t ScheduleDecodesFirst(BatchBuilder& b) {
+  const std::vector<Request*>& running = b.running();
+  const int32_t budget = b.budget();
+  int32_t used = 0;
+  for (size_t j = 0; j < running.size() && used < budget;) {
+    Request* r = running[j];
+    if (!r->is_decoding() || r->scheduled_tokens > 0) {
+      ++j;
+      continue;
+    }
+    if (!b.GrowOrPreempt(&j, 1)) continue;  // r itself was the victim: running[j] is the next one
+    b.AddToBatch(r, 1);
+    ++used;
+    ++j;
+  }
+  return used;
+}
+
+// Whether the lowest-ranked running request may be evicted for w: not yet decided by the merge (index >= i
+// and not in the batch), or a decode the decodes-first pass scheduled; and the policy agrees.
+bool MayEvictLast(BatchBuilder& b, size_t i, const Request& w) {
+  const std::vector<Request*>& running = b.running();
+  if (running.empty()) return false;
+  const Request& last = *running.back();
+  const bool undecided = running.size() > i && last.scheduled_tokens == 0;
+  const bool early_decode =
+      b.rules().decodes_first && last.scheduled_tokens == 1 && last.is_decoding() && !b.AdmittedNow(&last);
+  if (!undecided && !early_decode) return false;
+  SchedulingPolicy& policy = b.policy();
+  return policy.ShouldPreemptFor(w, last) && policy.MayEvictFor(w, last, b.CostOfEvicting(last));
+}
+
 }  // namespace
 
 void ComposeRanked(BatchBuilder& b) {
   const std::vector<Request*>& running = b.running();
   SchedulingPolicy& policy = b.policy();
   const int32_t budget = b.budget();
-  int32_t used = 0;
+  int32_t used = b.rules().decodes_first ? ScheduleDecodesFirst(b) : 0;
   size_t i = 0;                   // next running request in rank order; running[0, i) are decided
   bool admission_closed = false;  // a waiting request did not fit: no admission past it (strict order)
   Request* w = nullptr;           // the waiting head, peeked again only when the queue may have changed
@@ -96,9 +131,11 @@ void ComposeRanked(BatchBuilder& b) {
     }
     const int32_t n = std::min(w->num_uncomputed_tokens(), budget - used);
     // Make room by evicting the lowest-ranked running requests it outranks (never one already in the batch).
-    while (b.rules().evict_lower_ranked && !b.Fits(*w, n) && running.size() > i &&
-           running.back()->scheduled_tokens == 0 && policy.ShouldPreemptFor(*w, *running.back())) {
-      b.Preempt(running.size() - 1, DecisionReason::kOutranked, w);
+    while (b.rules().evict_lower_ranked && !b.Fits(*w, n) && MayEvictLast(b, i, *w)) {
+      const size_t last = running.size() - 1;
+      used -= running[last]->scheduled_tokens;  // a decode of the decodes-first pass gives its token back
+      b.Preempt(last, DecisionReason::kOutranked, w);
+      if (last < i) i = last;
     }
     if (!b.TryAdmit(w, n)) {  // the running requests still run (else a blocked head could stall them all)
       admission_closed = true;

@@ -1,7 +1,11 @@
 #include "ranked_policy.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cassert>
+
+#include "schedkit/util/error.h"
 
 namespace schedkit::serve {
 namespace {
@@ -28,6 +32,62 @@ BatchingRules RankedRules(BatchingRules::Preemption preemption) {
   return rules;
 }
 
+std::vector<PolicyOptionInfo> OverloadOptionInfos(const OverloadRules& d) {
+  const auto text = [](double v) { return fmt::format("{}", v); };
+  return {
+      {"preempt_gain", text(d.preempt_gain),
+       "evict only if gain x (work left of the waiting one + eviction cost) <= victim's work left (0: off)"},
+      {"prefill_weight", text(d.prefill_weight), "work of one prefill token, in decode tokens"},
+      {"swap_weight", text(d.swap_weight), "eviction cost of one context token under swap, in decode tokens"},
+      {"min_run", text(d.min_run), "iterations after admission in which a request is not evicted for rank"},
+      {"decodes_first", d.decodes_first ? "true" : "false",
+       "running decodes get their token before any prefill is ranked in"},
+  };
+}
+
+OverloadRules ReadOverloadRules(OptionReader& options) {
+  OverloadRules o;
+  o.preempt_gain = options.Double("preempt_gain");
+  o.prefill_weight = options.Double("prefill_weight");
+  o.swap_weight = options.Double("swap_weight");
+  const int64_t min_run = options.Int("min_run");
+  o.decodes_first = options.Bool("decodes_first");
+  if (!(o.preempt_gain >= 0.0)) {
+    throw Error(
+        fmt::format("policy {}: option preempt_gain={} must be >= 0", options.policy(), o.preempt_gain));
+  }
+  if (!(o.prefill_weight >= 0.0) || !(o.swap_weight >= 0.0)) {
+    throw Error(
+        fmt::format("policy {}: options prefill_weight and swap_weight must be >= 0", options.policy()));
+  }
+  if (min_run < 0 || min_run > 1'000'000'000) {
+    throw Error(fmt::format("policy {}: option min_run={} must be in [0, 1e9]", options.policy(), min_run));
+  }
+  o.min_run = static_cast<int32_t>(min_run);
+  return o;
+}
+
+bool RankedPolicy::MayEvictFor(const Request& waiting, const Request& victim, const EvictionCost& cost) {
+  if (overload_.min_run > 0 && iteration_ - admitted_at_[victim] < overload_.min_run) return false;
+  if (!Evictable(victim)) return false;
+  if (overload_.preempt_gain <= 0.0) return true;
+  const double w_left = PredictedOutputLeft(waiting);
+  const double v_left = PredictedOutputLeft(victim);
+  if (w_left < 0.0 || v_left < 0.0) return true;
+  const double pw = overload_.prefill_weight;
+  const double work_w = w_left + pw * waiting.num_uncomputed_tokens();
+  const double work_v = v_left + pw * victim.num_uncomputed_tokens();
+  const double evict = (cost.swap ? overload_.swap_weight : pw) * cost.context_tokens;
+  return overload_.preempt_gain * (work_w + evict) <= work_v;
+}
+
+void RankedPolicy::OnScheduled(ScheduledBatch batch) {
+  if (overload_.min_run <= 0) return;
+  for (const ScheduledView s : batch) {
+    if (s.admitted) admitted_at_[*s.request] = iteration_;
+  }
+}
+
 void RankedPolicy::Push(Request* r) {
   RankSlot& rank = ranks_[*r];
   rank.queue_stamp =
@@ -37,6 +97,7 @@ void RankedPolicy::Push(Request* r) {
 }
 
 void RankedPolicy::Enqueue(Request* r, const EngineView& engine) {
+  admitted_at_.Reset(*r) = -1'000'000'000;  // never admitted: no hysteresis
   RankSlot& rank = ranks_.Reset(*r);
   rank.arrival_seq = r->arrival_seq;
   RankArrival(*r, rank, engine);
@@ -67,6 +128,7 @@ void RankedPolicy::PopWaiting() {
 }
 
 void RankedPolicy::OrderRunning(std::vector<Request*>& running, const EngineView& engine) {
+  iteration_ = engine.iteration;
   BeforeIteration(engine);
   reranked_.clear();
   RerankRunning(running, engine);

@@ -19,6 +19,21 @@ namespace schedkit::serve {
 // that a comparison with `vllm-v1` isolates the ordering; `preemption` as given.
 BatchingRules RankedRules(BatchingRules::Preemption preemption);
 
+// Rules that keep a ranked order from thrashing under overload (docs/policies.md, "Under overload"). Work is
+// counted in decode-token equivalents: a request's remaining work is its predicted output tokens left plus
+// prefill_weight x its tokens still to prefill; evicting a victim costs prefill_weight x its context under
+// recompute (the re-prefill), swap_weight x its context under swap (PCIe out and back in).
+struct OverloadRules {
+  double preempt_gain = 0.0;  // evict only if gain x (work(w) + cost(v)) <= work(v); 0 = whenever outranked
+  double prefill_weight = 0.25;  // cost of one prefill token in decode tokens
+  double swap_weight = 0.25;     // cost of swapping one context token out and in, in decode tokens
+  int32_t min_run = 0;           // iterations after admission or resumption in which no rank eviction hits it
+  bool decodes_first = false;    // BatchingRules::decodes_first
+};
+// Schema entries of OverloadRules with the given defaults, and reading them.
+std::vector<PolicyOptionInfo> OverloadOptionInfos(const OverloadRules& defaults);
+OverloadRules ReadOverloadRules(OptionReader& options);
+
 // A request's rank and waiting-heap stamp. The arrival order is copied in so that comparisons read this
 // table only.
 struct RankSlot {
@@ -37,6 +52,10 @@ inline bool RanksBefore(const RankSlot& a, const RankSlot& b) {
 class RankedPolicy : public SchedulingPolicy {
  public:
   RankedPolicy(std::string name, BatchingRules rules) : name_(std::move(name)), rules_(rules) {}
+  RankedPolicy(std::string name, BatchingRules rules, const OverloadRules& overload)
+      : name_(std::move(name)), rules_(rules), overload_(overload) {
+    rules_.decodes_first = overload.decodes_first;
+  }
   std::string_view name() const override { return name_; }
   BatchingRules rules() const override { return rules_; }
 
@@ -50,11 +69,22 @@ class RankedPolicy : public SchedulingPolicy {
   bool ShouldPreemptFor(const Request& waiting, const Request& running) override {
     return RanksBefore(rank(waiting), rank(running));
   }
+  // OverloadRules: hysteresis (min_run), the policy's own protection (Evictable), then the gain rule.
+  bool MayEvictFor(const Request& waiting, const Request& victim, const EvictionCost& cost) override;
+  // Records admissions for min_run; a policy overriding it calls this one.
+  void OnScheduled(ScheduledBatch batch) override;
   // The rank of a request the policy has seen (read-only: tests, metrics).
   const RankSlot& rank(const Request& r) const { return ranks_[r]; }
 
  protected:
   RankSlot& mutable_rank(const Request& r) { return ranks_[r]; }
+  // Predicted output tokens still to generate (the gain rule's work); a negative value means unknown, and the
+  // gain rule then never refuses.
+  virtual double PredictedOutputLeft(const Request& /*r*/) const { return -1.0; }
+  // Whether a running request may be evicted for rank at all (LTR: not while promoted by its guard).
+  virtual bool Evictable(const Request& /*victim*/) const { return true; }
+  const OverloadRules& overload() const { return overload_; }
+  int64_t iteration() const { return iteration_; }
   // Sets rank_class / rank_key of a new arrival (`rank` starts at class 0, key 0).
   virtual void RankArrival(const Request& r, RankSlot& rank, const EngineView& engine) = 0;
   // Rank of a preempted request going back to the queue (default: unchanged).
@@ -102,6 +132,9 @@ class RankedPolicy : public SchedulingPolicy {
 
   std::string name_;
   BatchingRules rules_;
+  OverloadRules overload_;
+  int64_t iteration_ = 0;           // of the iteration being built
+  SlotTable<int64_t> admitted_at_;  // iteration of the last admission (min_run)
   SlotTable<RankSlot> ranks_;
   std::vector<Entry> heap_;
   std::vector<Request*> kept_, displaced_, kept_back_, displaced_back_;  // OrderRunning's buffers
@@ -117,6 +150,14 @@ std::unique_ptr<SchedulingPolicy> MakeRankedPolicy(OptionReader& options) {
   const std::string preemption = options.String("preemption");
   options.RejectUnknown();
   return std::make_unique<P>(RankedRules(ParsePreemption(options.policy(), preemption)));
+}
+// The same with OverloadRules read from `options` (schema entries: OverloadOptionInfos).
+template <class P>
+std::unique_ptr<SchedulingPolicy> MakeOverloadRankedPolicy(OptionReader& options) {
+  const std::string preemption = options.String("preemption");
+  const OverloadRules overload = ReadOverloadRules(options);
+  options.RejectUnknown();
+  return std::make_unique<P>(RankedRules(ParsePreemption(options.policy(), preemption)), overload);
 }
 
 }  // namespace schedkit::serve

@@ -112,14 +112,14 @@ TEST(Decisions, PreemptForGrowthThenNoAdmission) {
 }
 
 TEST(Decisions, StrictRankOrderAfterPreemption) {
-  Scheduler s(Blocks(4), MakePolicy("sjf"));
+  Scheduler s(Blocks(4), MakePolicy("sjf", {{"preempt_gain", "0"}, {"decodes_first", "false"}}));
   // Request 2 (longer output) is preempted for request 1's growth and does not come straight back.
   EXPECT_EQ(Decide(s, {Spec(1, 0, 32, 10), Spec(2, 0, 32, 20)}, 2),
             (Log{"admit 1 n=32", "admit 2 n=32", "preempt 2 kv n=32 for 1", "skip 2 policy n=33"}));
 }
 
 TEST(Decisions, PreemptOutranked) {
-  Scheduler s(Blocks(6), MakePolicy("sjf"));
+  Scheduler s(Blocks(6), MakePolicy("sjf", {{"preempt_gain", "0"}, {"decodes_first", "false"}}));
   Recorder rec;
   s.set_decision_observer(&rec);
   s.AddRequest(Spec(2, 0, 80, 16), 0);
@@ -134,7 +134,8 @@ TEST(Decisions, PreemptOutranked) {
 TEST(Decisions, SkipForPrefixChanged) {
   SchedulerConfig c = Roomy(/*budget=*/96);
   c.num_kv_blocks = 10;
-  Scheduler s(c, MakePolicy("sjf"));  // prefix caching on (incremental KV)
+  Scheduler s(c, MakePolicy("sjf", {{"preempt_gain", "0"},
+                                    {"decodes_first", "false"}}));  // prefix caching on (incremental KV)
   Recorder rec;
   s.set_decision_observer(&rec);
   RequestSpec a = Spec(1, 0, 32, 1), b = Spec(2, 0, 159, 1), w = Spec(3, 1, 48, 10);

@@ -58,7 +58,7 @@ TEST(PolicyErrors, OptionsOutOfRangeAndUnknownAreNamed) {
             std::string::npos);
   EXPECT_NE(ErrorOf([] {
               MakePolicy("sjf", {{"tau", "1"}});
-            }).find("unknown option 'tau' (valid: preemption)"),
+            }).find("unknown option 'tau' (valid: decodes_first, min_run, preempt_gain, preemption"),
             std::string::npos);
   EXPECT_NE(ErrorOf([] {
               MakePolicy("rpm", {{"rate_limit", "0"}});

@@ -19,7 +19,7 @@ SchedulerConfig Roomy(int32_t budget, int32_t max_seqs) {
 }
 
 TEST(IterationTableRanked, SjfOrdersEveryRequestByTrueLength) {
-  Scheduler s(Roomy(8, 16), MakePolicy("sjf"));
+  Scheduler s(Roomy(8, 16), MakePolicy("sjf", {{"preempt_gain", "0"}, {"decodes_first", "false"}}));
   // A (0): prompt 4, 5 outputs; at t=1 B (1): prompt 2, 1 output and C (2): prompt 3, 2 outputs.
   const Table t = RunTable(s, {Spec(0, 0, 4, 5), Spec(1, 1, 2, 1), Spec(2, 1, 3, 2)});
   const Table want = {
@@ -32,7 +32,9 @@ TEST(IterationTableRanked, SjfOrdersEveryRequestByTrueLength) {
 }
 
 TEST(IterationTableRanked, SjfEvictsTheRunningRequestBySwap) {
-  Scheduler s(Roomy(16, 1), MakePolicy("sjf"));  // batch cap 1: B needs A's place
+  Scheduler s(Roomy(16, 1),
+              MakePolicy("sjf", {{"preempt_gain", "0"},
+                                 {"decodes_first", "false"}}));  // batch cap 1: B needs A's place
   const Table t = RunTable(s, {Spec(0, 0, 4, 4), Spec(1, 1, 4, 1)});
   // t=1: B (1 output) outranks A (4): A is swapped out, keeps its 5 tokens of KV, resumes with 1 token.
   const Table want = {"0:4", "1:4", "0:1", "0:1", "0:1"};
@@ -40,7 +42,9 @@ TEST(IterationTableRanked, SjfEvictsTheRunningRequestBySwap) {
 }
 
 TEST(IterationTableRanked, SjfEvictsByRecomputeWhenAsked) {
-  Scheduler s(Roomy(16, 1), MakePolicy("sjf", {{"preemption", "recompute"}}));
+  Scheduler s(
+      Roomy(16, 1),
+      MakePolicy("sjf", {{"preemption", "recompute"}, {"preempt_gain", "0"}, {"decodes_first", "false"}}));
   const Table t = RunTable(s, {Spec(0, 0, 4, 4), Spec(1, 1, 4, 1)});
   // A restarts: prompt 4 + its 1 generated token recomputed.
   const Table want = {"0:4", "1:4", "0:5", "0:1", "0:1"};
@@ -50,11 +54,15 @@ TEST(IterationTableRanked, SjfEvictsByRecomputeWhenAsked) {
 TEST(IterationTableRanked, SrptKeepsTheRequestWithLessRemainingWhereSjfSwitches) {
   // A (0): prompt 2, 6 outputs; B (1) at t=2: prompt 2, 5 outputs. Batch cap 1, recompute.
   const std::vector<RequestSpec> specs = {Spec(0, 0, 2, 6), Spec(1, 2, 2, 5)};
-  Scheduler srpt(Roomy(16, 1), MakePolicy("srpt", {{"preemption", "recompute"}}));
+  Scheduler srpt(
+      Roomy(16, 1),
+      MakePolicy("srpt", {{"preemption", "recompute"}, {"preempt_gain", "0"}, {"decodes_first", "false"}}));
   // At t=2 A has 4 tokens left < B's 5: A finishes first.
   const Table want_srpt = {"0:2", "0:1", "0:1", "0:1", "0:1", "0:1", "1:2", "1:1", "1:1", "1:1", "1:1"};
   EXPECT_EQ(RunTable(srpt, specs), want_srpt);
-  Scheduler sjf(Roomy(16, 1), MakePolicy("sjf", {{"preemption", "recompute"}}));
+  Scheduler sjf(
+      Roomy(16, 1),
+      MakePolicy("sjf", {{"preemption", "recompute"}, {"preempt_gain", "0"}, {"decodes_first", "false"}}));
   // SJF ranks by total length: B (5) < A (6) evicts A, which later recomputes prompt 2 + 2 generated tokens.
   const Table want_sjf = {"0:2", "0:1", "1:2", "1:1", "1:1", "1:1", "1:1", "0:4", "0:1", "0:1", "0:1"};
   EXPECT_EQ(RunTable(sjf, specs), want_sjf);
@@ -71,7 +79,10 @@ TEST(IterationTableRanked, PriorityClassesAreStrict) {
 }
 
 TEST(IterationTableRanked, LtrWithoutStarvationGuardRunsTheShortJobFirst) {
-  Scheduler s(Roomy(16, 1), MakePolicy("ltr", {{"starvation_threshold", "-1"}, {"preemption", "recompute"}}));
+  Scheduler s(Roomy(16, 1), MakePolicy("ltr", {{"starvation_threshold", "-1"},
+                                               {"preemption", "recompute"},
+                                               {"preempt_gain", "0"},
+                                               {"decodes_first", "false"}}));
   // L (0): 5 outputs; S (1): 4 outputs; both prompt 1 at t=0. The oracle ranker puts S first.
   const Table want = {"1:1", "1:1", "1:1", "1:1", "0:1", "0:1", "0:1", "0:1", "0:1"};
   EXPECT_EQ(RunTable(s, {Spec(0, 0, 1, 5), Spec(1, 0, 1, 4)}), want);
@@ -79,6 +90,10 @@ TEST(IterationTableRanked, LtrWithoutStarvationGuardRunsTheShortJobFirst) {
 
 TEST(IterationTableRanked, LtrPromotesAStarvedRequestForItsPeriod) {
   Scheduler s(Roomy(16, 1), MakePolicy("ltr", {{"starvation_threshold", "2"},
+                                               {"preempt_gain", "0"},
+                                               {"decodes_first", "false"},
+                                               {"starvation_hold", "false"},
+                                               {"starvation_max_promoted", "-1"},
                                                {"starvation_period", "1"},
                                                {"preemption", "recompute"}}));
   const Table want = {

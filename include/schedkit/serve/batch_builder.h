@@ -95,6 +95,17 @@ class BatchBuilder {
   // Preempts running()[index] (recompute, or swap when the rules say so and CPU space is left) and requeues
   // it; `why` and the `beneficiary` (nullptr when none) are reported.
   void Preempt(size_t index, DecisionReason why, const Request* beneficiary);
+  // What preempting running request r now would cost: recompute, or swap when the rules say so and CPU
+  // space is left for it.
+  EvictionCost CostOfEvicting(const Request& r) const {
+    return EvictionCost{r.num_computed_tokens, rules_.preemption == BatchingRules::Preemption::kSwap &&
+                                                   kv_.num_free_cpu_blocks() >= r.num_kv_blocks()};
+  }
+  // Whether r entered the batch of this iteration by admission (new, resumed or swapped in).
+  bool AdmittedNow(const Request* r) const {
+    return std::any_of(out_.scheduled.begin(), out_.scheduled.end(),
+                       [r](const ScheduledRequest& s) { return s.request == r && s.admitted; });
+  }
   // Adds running request r with `num_tokens` to the batch.
   void AddToBatch(Request* r, int32_t num_tokens) { Append(r, num_tokens, /*admitted=*/false); }
 

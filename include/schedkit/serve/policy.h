@@ -48,8 +48,18 @@ struct BatchingRules {
   bool running_sorted_by_arrival = true;  // Sarathi/Vidur: the running list (and victim choice) by arrival
   int32_t default_token_budget = 512;     // used when SchedulerConfig::token_budget is 0
   // kRanked: a waiting request that does not fit (KV or batch cap) evicts the lowest-ranked running requests
-  // it outranks (preemption mode as above). False: it waits.
+  // it outranks (preemption mode as above) and the policy's MayEvictFor allows. False: it waits.
   bool evict_lower_ranked = false;
+  // kRanked: every running decode gets its token before any prefill (new, resumed or ongoing chunk) is
+  // merged in by rank, so prompts take only the budget the decodes leave (Sarathi's stall-free rule under a
+  // ranked order). A decode scheduled this way may still be evicted for a higher-ranked waiting request.
+  bool decodes_first = false;
+};
+
+// What evicting a running request costs the engine (SchedulingPolicy::MayEvictFor).
+struct EvictionCost {
+  int32_t context_tokens = 0;  // KV tokens the victim holds
+  bool swap = false;           // kept in CPU memory (PCIe out and back in); else recomputed (re-prefilled)
 };
 
 // Throws schedkit::Error naming the fields of a contradictory or meaningless combination of rules (e.g. a
@@ -100,6 +110,13 @@ class SchedulingPolicy {
   virtual size_t PickVictim(std::span<Request* const> running) { return running.size() - 1; }
   // Whether a waiting request may preempt a running one to take its place (LTR, Autellix). Default: never.
   virtual bool ShouldPreemptFor(const Request& /*waiting*/, const Request& /*running*/) { return false; }
+  // Whether `waiting`, which outranks `victim` (ShouldPreemptFor), may evict it now at `cost` (kRanked with
+  // evict_lower_ranked). Unlike ShouldPreemptFor it need not be monotone along the running list: the builder
+  // asks it only for the lowest-ranked running request and stops evicting at the first refusal.
+  virtual bool MayEvictFor(const Request& /*waiting*/, const Request& /*victim*/,
+                           const EvictionCost& /*cost*/) {
+    return true;
+  }
   // The iteration is built (called once per iteration with the whole batch, before it runs). The requests
   // are read-only: a policy keeps what it learns in its own per-request state (keyed by Request::slot).
   virtual void OnScheduled(ScheduledBatch /*batch*/) {}
