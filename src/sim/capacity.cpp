@@ -94,7 +94,8 @@ CapacityResult SearchCapacity(const SimulationConfig& config,
     }
     if (hi == 0) {
       result.capacity = lo;
-      result.bound_by = fmt::format("no SLO violated up to the highest rate tried (max_rate {})", options.max_rate);
+      result.bound_by =
+          fmt::format("no SLO violated up to the highest rate tried (max_rate {})", options.max_rate);
       return result;
     }
   } else {  // halve until a rate passes

@@ -336,7 +336,8 @@ std::string SupportedCombinations() {
   return out;
 }
 
-bool UsesCalibratedRoofline(const ModelSpec& model, const GpuSpec& gpu, const ExecutionModelOptions& options) {
+bool UsesCalibratedRoofline(const ModelSpec& model, const GpuSpec& gpu,
+                            const ExecutionModelOptions& options) {
   bool profiled_model = false, profiled_gpu = false;
   for (const auto& s : SupportedList()) {
     profiled_model = profiled_model || model.name == s.model;

@@ -23,9 +23,7 @@ BatchingRules Rules(Order order, bool chunked) {
 
 // The error of a scheduler whose test policy returns `rules` ("" when it is accepted).
 std::string ErrorFor(const BatchingRules& rules) {
-  return ErrorOf([&] {
-    Scheduler s(testing::Roomy(), std::make_unique<FcfsPolicy>("test-rules", rules));
-  });
+  return ErrorOf([&] { Scheduler s(testing::Roomy(), std::make_unique<FcfsPolicy>("test-rules", rules)); });
 }
 
 TEST(BatchingRules, EveryBuiltInPolicyPasses) {

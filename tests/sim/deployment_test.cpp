@@ -1,6 +1,5 @@
 // sim::DeploymentSpec -> sim::Deployment -> sim::Simulator from C++: the CLI's pinned default run reproduced
 // byte for byte without CLI code, the settings table, config files and the simulator's observers.
-#include "schedkit/sim/decision_trace.h"
 #include "schedkit/sim/deployment.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +9,7 @@
 #include <sstream>
 
 #include "common/error_of.h"
+#include "schedkit/sim/decision_trace.h"
 #include "schedkit/sim/deployment_fields.h"
 #include "schedkit/sim/report.h"
 

@@ -39,10 +39,10 @@ TEST(WorkloadParse, LengthDistributionForms) {
 }
 
 TEST(WorkloadParse, LengthDistributionErrors) {
-  EXPECT_EQ(
-      ParseError("lognrmal:1:2"),
-      "--prompt-lengths 'lognrmal:1:2': unknown length distribution 'lognrmal' (valid: fixed:N, uniform:LO:HI, "
-      "zipf:THETA:MAX, lognormal:MEDIAN:SIGMA, trace)");
+  EXPECT_EQ(ParseError("lognrmal:1:2"),
+            "--prompt-lengths 'lognrmal:1:2': unknown length distribution 'lognrmal' (valid: fixed:N, "
+            "uniform:LO:HI, "
+            "zipf:THETA:MAX, lognormal:MEDIAN:SIGMA, trace)");
   EXPECT_EQ(ParseError("lognormal:1000"),
             "--prompt-lengths 'lognormal:1000': expected the form lognormal:MEDIAN:SIGMA");
   EXPECT_EQ(ParseError("fixed:12x"), "--prompt-lengths 'fixed:12x': '12x' is not a number");
