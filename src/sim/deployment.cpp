@@ -86,9 +86,11 @@ void Validate(const DeploymentSpec& s) {
     if (!scope.empty()) serve::FindPolicyInfo(scope);
   }
   for (const std::string& p : s.policies) serve::MakePolicy(p, PolicyOptionsFor(s, p));  // options checked
+  const WorkloadSpec defaults;
   const bool synthetic_only =
-      w.synthetic.empty() && (w.rate != 1.0 || w.cv != 2.0 || w.num_requests != 1000 ||
-                              w.prompt_dist != "trace" || w.output_dist != "trace");
+      w.synthetic.empty() &&
+      (w.rate != defaults.rate || w.cv != defaults.cv || w.num_requests != defaults.num_requests ||
+       w.prompt_dist != defaults.prompt_dist || w.output_dist != defaults.output_dist);
   if (synthetic_only) {
     throw Error(
         "workload: rate, cv, num_requests, prompt_dist and output_dist describe synthetic arrivals: set "
@@ -172,11 +174,11 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec,
   } else {
     d.LoadWorkload();
   }
+  const bool any_program = !d.programs_.empty() || std::any_of(d.requests_.begin(), d.requests_.end(),
+                                                               [](const serve::RequestSpec& r) {
+                                                                 return r.program != serve::kNoProgram;
+                                                               });
   for (const std::string& p : spec.policies) {
-    const bool any_program = !d.programs_.empty() || std::any_of(d.requests_.begin(), d.requests_.end(),
-                                                                 [](const serve::RequestSpec& r) {
-                                                                   return r.program != serve::kNoProgram;
-                                                                 });
     if (serve::FindPolicyInfo(p).needs_program_ids && !any_program) {
       throw Error(
           fmt::format("policies: {} schedules agentic programs and needs program ids; give a program "
@@ -192,6 +194,10 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec,
   sc.max_num_seqs = spec.batch_cap;
   sc.token_budget = spec.token_budget;
   sc.max_model_len = spec.max_model_len >= 0 ? spec.max_model_len : w.max_tokens;
+  // The calibrated roofline's engines keep memory beyond weights and KV (CUDA context, communication
+  // buffers, the profiling pass's activation peak), unless the spec says how much.
+  const RooflineProfile& engine_profile =
+      eo.roofline_profile ? *eo.roofline_profile : FittedRooflineProfile();
   for (auto& [runtime, engine] : d.engines_) {
     if (spec.kv_blocks > 0) {
       engine.kv_blocks = spec.kv_blocks;
@@ -199,10 +205,6 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec,
     }
     KvBudget kb;
     kb.gpu_memory_utilization = spec.gpu_mem_util;
-    // The calibrated roofline's engines keep memory beyond weights and KV (CUDA context, communication
-    // buffers, the profiling pass's activation peak), unless the spec says how much.
-    const RooflineProfile& engine_profile =
-        eo.roofline_profile ? *eo.roofline_profile : FittedRooflineProfile();
     kb.activation_reserve_gib = spec.activation_reserve_gib >= 0 ? spec.activation_reserve_gib
                                 : runtime.empty()                ? 0.0
                                                                  : engine_profile.KvReserveGib(runtime);
@@ -211,15 +213,14 @@ Deployment Deployment::Resolve(const DeploymentSpec& spec,
     engine.kv_blocks = KvCapacityBlocks(*d.model_, *d.gpu_, spec.tp, kb);
   }
   sc.num_kv_blocks = d.engines_.at(d.runtime_of_.at(spec.policies.front())).kv_blocks;
-  const double block_bytes = static_cast<double>(d.model_->kv_bytes_per_token(spec.tp)) * spec.block_size;
-  sc.num_cpu_blocks = CpuSwapBlocks(spec.cpu_swap_gib, block_bytes);
+  c.costs = CostFactorsFor(*d.model_, *d.gpu_, spec.tp, spec.block_size);
+  sc.num_cpu_blocks = CpuSwapBlocks(spec.cpu_swap_gib, c.costs.kv_bytes_per_block);
   sc.prefix_caching = ParsePrefixCaching(spec.prefix_caching);
   c.num_replicas = spec.replicas;
   c.router = spec.router;
   c.seed = spec.seed;
   c.slo.ttft = spec.ttft_slo;
   c.slo.tbt = spec.tbt_slo;
-  c.costs = CostFactorsFor(*d.model_, *d.gpu_, spec.tp, spec.block_size);
   return d;
 }
 

@@ -14,10 +14,6 @@
 namespace schedkit::sim {
 namespace {
 
-struct Named {
-  std::vector<std::string> aliases;  // lower case, compared after lowering the query
-};
-
 // Hugging Face configs (config.json of each model). Qwen2-7B keeps the vocab of the A30 profile rows
 // (151,936); vocab has no effect on timing or on Vidur's parameter counter (no embedding / LM head).
 ModelSpec Builtin(const char* name, const char* profile, int layers, int hidden, int q, int kv, int ffn,

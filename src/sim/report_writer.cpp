@@ -52,7 +52,6 @@ void ReportWriter::Commit(const std::vector<Summary>& summaries, const std::stri
     fs::rename(fs::path(staging_) / item, target, ec);
     if (ec) throw Error(fmt::format("output {}: cannot move {} into place ({})", dir_, item, ec.message()));
   }
-  committed_ = true;
 }
 
 }  // namespace schedkit::sim

@@ -180,13 +180,7 @@ void Simulator::Impl::Replica::Complete() {
   report_.outcome = &outcome;
   report_.num_waiting = scheduler_.num_waiting();
   for (SimulationObserver* o : sim_.observers_) o->OnIterationDone(report_);
-  for (const serve::Request* r : outcome.finished) {
-    for (SimulationObserver* o : sim_.observers_) o->OnRequestDone(index_, *r);
-  }
-  if (sim_.source_.reactive()) {
-    for (const serve::Request* r : outcome.finished) sim_.source_.OnRequestDone(*r, now);
-    if (!outcome.finished.empty()) sim_.source_changed_ = true;
-  }
+  for (const serve::Request* r : outcome.finished) sim_.RequestDone(index_, *r);
   busy_ = false;
   sim_.DeliverAndKick();
   Kick();

@@ -12,6 +12,7 @@
 #include "schedkit/sim/simulator.h"
 #include "schedkit/sim/workload.h"
 #include "schedkit/util/error.h"
+#include "schedkit/util/parse.h"
 
 namespace schedkit::sim {
 namespace {
@@ -24,7 +25,7 @@ double Stat(std::vector<double> v, const std::string& stat) {
     return s / v.size();
   }
   if (stat.size() > 1 && stat[0] == 'p')
-    return ValidationPercentile(std::move(v), std::stod(stat.substr(1)) / 100);
+    return ValidationPercentile(std::move(v), util::ParseDouble(stat.substr(1), "statistic " + stat) / 100);
   throw Error(fmt::format("unknown statistic '{}' (mean, p50, p90, p99, ...)", stat));
 }
 

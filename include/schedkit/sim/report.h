@@ -28,7 +28,7 @@ struct SimulationResult;
 class ReportWriter {
  public:
   explicit ReportWriter(std::string output_dir);
-  ~ReportWriter();  // removes the staging folder when not committed
+  ~ReportWriter();  // removes the staging folder (empty once committed)
   ReportWriter(const ReportWriter&) = delete;
   ReportWriter& operator=(const ReportWriter&) = delete;
 
@@ -38,7 +38,6 @@ class ReportWriter {
  private:
   std::string dir_, staging_;
   std::vector<std::string> labels_;
-  bool committed_ = false;
 };
 
 }  // namespace schedkit::sim
