@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "schedkit/sim/deployment_fields.h"
 #include "schedkit/util/error.h"
@@ -56,8 +57,12 @@ void LoadPolicyOptions(const std::string& path, const YAML::Node& node, Deployme
 
 void LoadMap(const std::string& path, const YAML::Node& map, const std::string& prefix,
              DeploymentSpec& spec) {
+  std::set<std::string> seen;  // YAML readers differ on repeated keys: a repeated key is an error, not a pick
   for (const auto& entry : map) {
     const std::string key = prefix + entry.first.as<std::string>();
+    if (!seen.insert(key).second) {
+      throw Error(fmt::format("{}: set twice in the same map", Where(path, entry.first, key)));
+    }
     const YAML::Node& value = entry.second;
     if (prefix.empty() && key == "workload") {
       if (!value.IsMap()) throw Error(fmt::format("{}: expected a map", Where(path, value, key)));
@@ -76,9 +81,9 @@ void LoadMap(const std::string& path, const YAML::Node& map, const std::string& 
 }  // namespace
 
 void LoadDeploymentConfig(const std::string& path, DeploymentSpec& spec) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw Error(fmt::format("config {}: no such file", path));
-  }
+  if (std::filesystem::is_directory(path))
+    throw Error(fmt::format("config {}: is a folder, not a file", path));
+  if (!std::filesystem::is_regular_file(path)) throw Error(fmt::format("config {}: no such file", path));
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
